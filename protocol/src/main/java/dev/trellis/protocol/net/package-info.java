@@ -1,0 +1,2 @@
+/** Network value types (IP prefixes) shared by every module. */
+package dev.trellis.protocol.net;
