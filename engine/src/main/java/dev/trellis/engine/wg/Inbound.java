@@ -1,0 +1,217 @@
+package dev.trellis.engine.wg;
+
+import dev.trellis.engine.conn.Bind;
+import dev.trellis.engine.crypto.TransportAead;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+
+/**
+ * The receive path (wireguard-go receive.go): UDP → classify → handshake queue, or index lookup
+ * → parallel decryption → per-peer in-order step (replay window, session confirmation,
+ * roaming, timers, source check) → TUN.
+ */
+final class Inbound {
+    private final Device device;
+
+    Inbound(Device device) {
+        this.device = device;
+    }
+
+    /** The UDP receive loop for one bind generation. */
+    void readUdp(Bind bind) {
+        while (device.running()) {
+            Element e = device.pool().take();
+            ByteBuffer b = e.buffer;
+            b.clear();
+            InetSocketAddress src;
+            try {
+                src = bind.receive(b);
+            } catch (ClosedChannelException closed) {
+                device.pool().recycle(e);
+                return;
+            } catch (IOException ex) {
+                device.pool().recycle(e);
+                if (device.running()) {
+                    device.log().log(Level.WARNING, "UDP receive failed: " + ex.getMessage());
+                }
+                continue;
+            }
+            b.flip();
+            if (src == null) {
+                device.pool().recycle(e);
+                continue;
+            }
+            dispatch(e, src);
+        }
+    }
+
+    void dispatch(Element e, InetSocketAddress src) {
+        ByteBuffer b = e.buffer;
+        int type = Messages.classify(b);
+        switch (type) {
+            case Messages.TYPE_TRANSPORT -> {
+                int receiver = Messages.getIntLE(b, Messages.TRANSPORT_RECEIVER);
+                IndexTable.Entry entry = device.indexes().lookup(receiver);
+                Keypair k = entry == null ? null : entry.keypair();
+                if (k == null) {
+                    device.counters().unknownReceiver.increment();
+                    device.pool().recycle(e);
+                    return;
+                }
+                if (k.ageNanos(System.nanoTime()) >= WgConstants.REJECT_AFTER_TIME.toNanos()) {
+                    device.counters().expiredKeypair.increment();
+                    device.pool().recycle(e);
+                    return;
+                }
+                e.keypair = k;
+                e.peer = k.peer;
+                e.counter = Messages.getLongLE(b, Messages.TRANSPORT_COUNTER);
+                e.source = src;
+                e.length = b.limit();
+                e.outbound = false;
+                e.state = Element.PENDING;
+                if (!k.peer.inOrder.offer(e)) {
+                    device.counters().queueFull.increment();
+                    device.pool().recycle(e);
+                    return;
+                }
+                device.crypto().submit(e);
+            }
+            case Messages.TYPE_INITIATION, Messages.TYPE_RESPONSE, Messages.TYPE_COOKIE_REPLY -> {
+                byte[] msg = new byte[b.remaining()];
+                b.get(b.position(), msg);
+                device.pool().recycle(e);
+                device.handshakes().submit(msg, src);
+            }
+            default -> {
+                device.counters().malformed.increment();
+                device.pool().recycle(e);
+            }
+        }
+    }
+
+    /** Worker step: authenticates and decrypts in place; the plaintext starts at HEADROOM. */
+    void decrypt(Element e, TransportAead aead) {
+        ByteBuffer b = e.buffer;
+        int h = Messages.TRANSPORT_HEADER_SIZE;
+        try {
+            b.limit(e.length).position(h);
+            ByteBuffer dst = b.duplicate();
+            dst.clear().position(Element.HEADROOM);
+            int n = aead.open(e.keypair.receiveKey, e.counter, b, dst);
+            e.plainLength = n;
+            e.state = Element.DONE;
+        } catch (Exception ex) {
+            e.state = Element.FAILED;
+        }
+        drain(e.peer);
+    }
+
+    void drain(Peer p) {
+        while (true) {
+            if (!p.inDrain.tryLock()) {
+                return;
+            }
+            try {
+                Element e;
+                while ((e = p.inOrder.peek()) != null && e.state != Element.PENDING) {
+                    p.inOrder.poll();
+                    deliver(p, e);
+                }
+            } finally {
+                p.inDrain.unlock();
+            }
+            Element head = p.inOrder.peek();
+            if (head == null || head.state == Element.PENDING) {
+                return;
+            }
+        }
+    }
+
+    private void deliver(Peer p, Element e) {
+        try {
+            if (e.state != Element.DONE) {
+                device.counters().decryptFailed.increment();
+                return;
+            }
+            Keypair k = e.keypair;
+            if (!k.replay.accept(e.counter, WgConstants.REJECT_AFTER_MESSAGES)) {
+                device.counters().replayed.increment();
+                return;
+            }
+            long now = System.nanoTime();
+            if (p.receivedWith(k)) {
+                p.timers.handshakeComplete();
+                device.outbound().flushStaged(p);
+            }
+            if (!e.source.equals(p.endpoint)) {
+                p.endpoint = e.source; // roaming: follow the latest authenticated source
+            }
+            keepKeyFresh(p, now);
+            p.timers.anyAuthenticatedPacketTraversal(now);
+            p.timers.anyAuthenticatedPacketReceived();
+            p.rxBytes.add(e.length);
+            int n = e.plainLength;
+            if (n == 0) {
+                return; // keepalive
+            }
+            p.timers.dataReceived(now);
+            writeInner(p, e.buffer, n);
+        } finally {
+            device.pool().recycle(e);
+        }
+    }
+
+    private void keepKeyFresh(Peer p, long now) {
+        if (p.timers.sentLastMinuteHandshake) {
+            return;
+        }
+        Keypair cur = p.current;
+        if (cur != null && cur.initiator && cur.ageNanos(now) > device.constants().rejectSoonNanos()) {
+            p.timers.sentLastMinuteHandshake = true;
+            p.sendHandshakeInitiation(false);
+        }
+    }
+
+    private static int u16(ByteBuffer b, int off) {
+        return (b.get(off) & 0xff) << 8 | (b.get(off + 1) & 0xff);
+    }
+
+    /** Checks the inner IP header and that the peer may use its source address, then writes it. */
+    private void writeInner(Peer p, ByteBuffer b, int n) {
+        int h = Element.HEADROOM;
+        int version = (b.get(h) >>> 4) & 0xf;
+        int total;
+        Peer owner;
+        if (version == 4 && n >= 20) {
+            total = u16(b, h + 2);
+            owner = device.allowedIps().lookup(b, h + 12, 4);
+            if (total < 20) {
+                total = -1;
+            }
+        } else if (version == 6 && n >= 40) {
+            total = 40 + u16(b, h + 4);
+            owner = device.allowedIps().lookup(b, h + 8, 16);
+        } else {
+            device.counters().badInnerPacket.increment();
+            return;
+        }
+        if (total < 0 || total > n) {
+            device.counters().badInnerPacket.increment();
+            return;
+        }
+        if (owner != p) {
+            device.counters().disallowedSource.increment();
+            return;
+        }
+        b.limit(h + total).position(h);
+        try {
+            device.tun().write(b);
+        } catch (IOException ex) {
+            device.counters().tunWriteErrors.increment();
+        }
+    }
+}
