@@ -26,8 +26,48 @@ public interface TunDevice extends AutoCloseable {
      */
     int read(ByteBuffer dst) throws IOException;
 
-    /** Writes the bytes from {@code src}'s position to its limit as one packet. */
+    /**
+     * Writes the bytes from {@code src}'s position to its limit as one packet; on return the
+     * position equals the limit, as with {@link java.nio.channels.WritableByteChannel}.
+     */
     void write(ByteBuffer src) throws IOException;
+
+    /**
+     * The most packets one {@link #read(ByteBuffer[], int[], int)} may return: 1 for a plain
+     * device, more when the kernel hands over segmentation-offload super-packets that the device
+     * splits (as wireguard-go's tun.Device.BatchSize).
+     */
+    default int batchSize() {
+        return 1;
+    }
+
+    /**
+     * Reads at least one packet: packet {@code i} is written into {@code bufs[i]} starting at the
+     * absolute index {@code offset} (room the caller keeps in front, e.g. for a header) and its
+     * length is stored in {@code sizes[i]}. Buffer positions and limits are not used or changed.
+     * Returns the number of packets, at most {@code min(bufs.length, batchSize())}. Blocks until
+     * a packet arrives.
+     */
+    default int read(ByteBuffer[] bufs, int[] sizes, int offset) throws IOException {
+        ByteBuffer b = bufs[0].duplicate();
+        b.clear().position(offset);
+        sizes[0] = read(b);
+        return 1;
+    }
+
+    /**
+     * Writes {@code count} packets, packet {@code i} lying in {@code bufs[i]} from the absolute
+     * index {@code offset} for {@code sizes[i]} bytes. A device with offloads may coalesce
+     * consecutive segments of one TCP flow into one super-packet (GRO). Buffer positions and
+     * limits are not used or changed.
+     */
+    default void write(ByteBuffer[] bufs, int[] sizes, int count, int offset) throws IOException {
+        for (int i = 0; i < count; i++) {
+            ByteBuffer b = bufs[i].duplicate();
+            b.clear().position(offset).limit(offset + sizes[i]);
+            write(b);
+        }
+    }
 
     /** Closes the device; blocked readers are woken up. Idempotent. */
     @Override

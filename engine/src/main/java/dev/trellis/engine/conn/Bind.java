@@ -25,6 +25,38 @@ public interface Bind extends AutoCloseable {
     /** Sends the bytes from {@code src}'s position to its limit as one datagram. */
     void send(ByteBuffer src, InetSocketAddress to) throws IOException;
 
+    /** The most datagrams one batched call moves (1 when the bind has no batching). */
+    default int batchSize() {
+        return 1;
+    }
+
+    /**
+     * Receives at least one datagram: datagram {@code i} goes into {@code bufs[i]} from index 0,
+     * its length into {@code sizes[i]} and its sender into {@code from[i]}. Buffer positions and
+     * limits are not used or changed. Returns the count, at most {@code min(bufs.length,
+     * batchSize())}.
+     */
+    default int receive(ByteBuffer[] bufs, int[] sizes, InetSocketAddress[] from) throws IOException {
+        ByteBuffer b = bufs[0].duplicate();
+        b.clear();
+        from[0] = receive(b);
+        sizes[0] = b.position();
+        return 1;
+    }
+
+    /**
+     * Sends {@code count} datagrams to one destination, datagram {@code i} being
+     * {@code bufs[i]} from index 0 for {@code sizes[i]} bytes (as one sendmmsg or one UDP GSO
+     * send where the platform has them).
+     */
+    default void send(ByteBuffer[] bufs, int[] sizes, int count, InetSocketAddress to) throws IOException {
+        for (int i = 0; i < count; i++) {
+            ByteBuffer b = bufs[i].duplicate();
+            b.clear().limit(sizes[i]);
+            send(b, to);
+        }
+    }
+
     /** Sets the firewall mark of outgoing packets (0 clears it); false if not supported. */
     default boolean setMark(int mark) {
         return mark == 0;

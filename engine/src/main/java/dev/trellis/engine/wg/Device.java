@@ -79,14 +79,25 @@ public final class Device implements Configurable, AutoCloseable {
             udpThread = startUdpReader();
             crypto.start(Math.max(1, Runtime.getRuntime().availableProcessors()), name);
             handshakes.start(name);
-            threads.add(Thread.ofPlatform().daemon().name(name + "-tun").start(outbound::readTun));
-            threads.add(Thread.ofPlatform().daemon().name(name + "-timers").start(this::runTimers));
+            threads.add(thread("tun").start(outbound::readTun));
+            threads.add(thread("timers").start(this::runTimers));
         }
         log.log(Level.INFO, "interface " + name + " up, listening on UDP port " + listenPort);
     }
 
     private Thread startUdpReader() {
-        return Thread.ofPlatform().daemon().name(name + "-udp").start(() -> inbound.readUdp(bind));
+        return thread("udp").start(() -> inbound.readUdp(bind));
+    }
+
+    /**
+     * A data-path thread. A bug that escapes one must not leave a half-working device whose
+     * traffic silently stops: the device logs it and closes, and its owner sees why.
+     */
+    Thread.Builder.OfPlatform thread(String role) {
+        return Thread.ofPlatform().daemon().name(name + "-" + role).uncaughtExceptionHandler((t, e) -> {
+            log.log(Level.ERROR, "internal error in thread " + t.getName() + ", closing " + name, e);
+            fail(e);
+        });
     }
 
     private void refreshMtu() {
@@ -131,6 +142,22 @@ public final class Device implements Configurable, AutoCloseable {
             if (peer != null) {
                 peer.txBytes.add(len);
             }
+            return true;
+        } catch (IOException e) {
+            counters.sendErrors.increment();
+            return false;
+        }
+    }
+
+    /** Sends a batch to one endpoint; counts it for {@code peer}. False if it failed. */
+    boolean sendBatch(ByteBuffer[] bufs, int[] sizes, int count, InetSocketAddress to, Peer peer) {
+        try {
+            bind.send(bufs, sizes, count, to);
+            long total = 0;
+            for (int i = 0; i < count; i++) {
+                total += sizes[i];
+            }
+            peer.txBytes.add(total);
             return true;
         } catch (IOException e) {
             counters.sendErrors.increment();

@@ -30,7 +30,7 @@ final class HandshakeWorker {
     }
 
     void start(String name) {
-        thread = Thread.ofPlatform().daemon().name(name + "-handshake").start(this::run);
+        thread = device.thread("handshake").start(this::run);
     }
 
     void stop() {

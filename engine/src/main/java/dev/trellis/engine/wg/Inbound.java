@@ -20,31 +20,49 @@ final class Inbound {
         this.device = device;
     }
 
-    /** The UDP receive loop for one bind generation. */
+    /** The UDP receive loop for one bind generation, a batch of datagrams per call. */
     void readUdp(Bind bind) {
+        int batch = Math.max(1, Math.min(bind.batchSize(), 128));
+        Element[] elements = new Element[batch];
+        ByteBuffer[] bufs = new ByteBuffer[batch];
+        int[] sizes = new int[batch];
+        InetSocketAddress[] from = new InetSocketAddress[batch];
         while (device.running()) {
-            Element e = device.pool().take();
-            ByteBuffer b = e.buffer;
-            b.clear();
-            InetSocketAddress src;
+            for (int i = 0; i < batch; i++) {
+                if (elements[i] == null) {
+                    elements[i] = device.pool().take();
+                    bufs[i] = elements[i].buffer;
+                }
+            }
+            int n;
             try {
-                src = bind.receive(b);
+                n = bind.receive(bufs, sizes, from);
             } catch (ClosedChannelException closed) {
-                device.pool().recycle(e);
-                return;
+                break;
             } catch (IOException ex) {
-                device.pool().recycle(e);
                 if (device.running()) {
                     device.log().log(Level.WARNING, "UDP receive failed: " + ex.getMessage());
                 }
                 continue;
             }
-            b.flip();
-            if (src == null) {
-                device.pool().recycle(e);
-                continue;
+            for (int i = 0; i < n; i++) {
+                Element e = elements[i];
+                elements[i] = null;
+                InetSocketAddress src = from[i];
+                from[i] = null;
+                e.buffer.clear().limit(sizes[i]);
+                if (src == null) {
+                    device.pool().recycle(e);
+                    continue;
+                }
+                dispatch(e, src);
             }
-            dispatch(e, src);
+            device.crypto().dispatch();
+        }
+        for (Element e : elements) {
+            if (e != null) {
+                device.pool().recycle(e);
+            }
         }
     }
 
@@ -78,7 +96,7 @@ final class Inbound {
                     device.pool().recycle(e);
                     return;
                 }
-                device.crypto().submit(e);
+                device.crypto().workList().add(e);
             }
             case Messages.TYPE_INITIATION, Messages.TYPE_RESPONSE, Messages.TYPE_COOKIE_REPLY -> {
                 byte[] msg = new byte[b.remaining()];
@@ -95,6 +113,7 @@ final class Inbound {
 
     /** Worker step: authenticates and decrypts in place; the plaintext starts at HEADROOM. */
     void decrypt(Element e, TransportAead aead) {
+        Peer peer = e.peer;
         ByteBuffer b = e.buffer;
         int h = Messages.TRANSPORT_HEADER_SIZE;
         try {
@@ -107,7 +126,8 @@ final class Inbound {
         } catch (Exception ex) {
             e.state = Element.FAILED;
         }
-        drain(e.peer);
+        // e may be delivered and recycled by another thread as soon as its state is published
+        drain(peer);
     }
 
     void drain(Peer p) {
@@ -119,8 +139,11 @@ final class Inbound {
                 Element e;
                 while ((e = p.inOrder.peek()) != null && e.state != Element.PENDING) {
                     p.inOrder.poll();
-                    deliver(p, e);
+                    if (deliver(p, e) && p.writeCount == Peer.BATCH) {
+                        writeBatch(p);
+                    }
                 }
+                writeBatch(p);
             } finally {
                 p.inDrain.unlock();
             }
@@ -131,21 +154,26 @@ final class Inbound {
         }
     }
 
-    private void deliver(Peer p, Element e) {
+    /**
+     * The in-order step for one decrypted element. Returns true if the inner packet was queued
+     * in the peer's write batch (which then owns the element); otherwise the element is recycled.
+     */
+    private boolean deliver(Peer p, Element e) {
+        boolean queued = false;
         try {
             if (e.state != Element.DONE) {
                 device.counters().decryptFailed.increment();
-                return;
+                return false;
             }
             Keypair k = e.keypair;
             if (!k.replay.accept(e.counter, WgConstants.REJECT_AFTER_MESSAGES)) {
                 device.counters().replayed.increment();
-                return;
+                return false;
             }
             long now = System.nanoTime();
             if (p.receivedWith(k)) {
                 p.timers.handshakeComplete();
-                device.outbound().flushStaged(p);
+                device.outbound().flushAndDispatch(p);
             }
             if (!e.source.equals(p.endpoint)) {
                 p.endpoint = e.source; // roaming: follow the latest authenticated source
@@ -156,12 +184,43 @@ final class Inbound {
             p.rxBytes.add(e.length);
             int n = e.plainLength;
             if (n == 0) {
-                return; // keepalive
+                return false; // keepalive
             }
             p.timers.dataReceived(now);
-            writeInner(p, e.buffer, n);
+            int total = checkInner(p, e.buffer, n);
+            if (total < 0) {
+                return false;
+            }
+            p.writeBatch[p.writeCount] = e;
+            p.writeBufs[p.writeCount] = e.buffer;
+            p.writeSizes[p.writeCount] = total;
+            p.writeCount++;
+            queued = true;
+            return true;
         } finally {
-            device.pool().recycle(e);
+            if (!queued) {
+                device.pool().recycle(e);
+            }
+        }
+    }
+
+    /** Writes the peer's queued inner packets to the TUN in one batched call. Holds inDrain. */
+    private void writeBatch(Peer p) {
+        int n = p.writeCount;
+        if (n == 0) {
+            return;
+        }
+        try {
+            device.tun().write(p.writeBufs, p.writeSizes, n, Element.HEADROOM);
+        } catch (IOException ex) {
+            device.counters().tunWriteErrors.increment();
+        } finally {
+            for (int i = 0; i < n; i++) {
+                device.pool().recycle(p.writeBatch[i]);
+                p.writeBatch[i] = null;
+                p.writeBufs[i] = null;
+            }
+            p.writeCount = 0;
         }
     }
 
@@ -180,8 +239,11 @@ final class Inbound {
         return (b.get(off) & 0xff) << 8 | (b.get(off + 1) & 0xff);
     }
 
-    /** Checks the inner IP header and that the peer may use its source address, then writes it. */
-    private void writeInner(Peer p, ByteBuffer b, int n) {
+    /**
+     * Checks the inner IP header and that the peer may use its source address (cryptokey
+     * routing, inbound half). Returns the packet's length per its header, or -1 (counted).
+     */
+    private int checkInner(Peer p, ByteBuffer b, int n) {
         int h = Element.HEADROOM;
         int version = (b.get(h) >>> 4) & 0xf;
         int total;
@@ -197,21 +259,16 @@ final class Inbound {
             owner = device.allowedIps().lookup(b, h + 8, 16);
         } else {
             device.counters().badInnerPacket.increment();
-            return;
+            return -1;
         }
         if (total < 0 || total > n) {
             device.counters().badInnerPacket.increment();
-            return;
+            return -1;
         }
         if (owner != p) {
             device.counters().disallowedSource.increment();
-            return;
+            return -1;
         }
-        b.limit(h + total).position(h);
-        try {
-            device.tun().write(b);
-        } catch (IOException ex) {
-            device.counters().tunWriteErrors.increment();
-        }
+        return total;
     }
 }

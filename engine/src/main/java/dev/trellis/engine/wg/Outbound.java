@@ -5,6 +5,7 @@ import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
+import dev.trellis.tun.TunDevice;
 
 /**
  * The send path (wireguard-go send.go): TUN → route by destination → stage → counter and
@@ -17,38 +18,60 @@ final class Outbound {
         this.device = device;
     }
 
-    /** The TUN reader loop: one thread. */
+    /** The TUN reader loop: one thread, reading a batch of packets per call where it can. */
     void readTun() {
-        int tagRoom = Messages.AEAD_TAG_SIZE + WgConstants.PADDING_MULTIPLE;
+        TunDevice tun = device.tun();
+        int batch = Math.max(1, Math.min(tun.batchSize(), 128));
+        Element[] elements = new Element[batch];
+        ByteBuffer[] bufs = new ByteBuffer[batch];
+        int[] sizes = new int[batch];
+        Peer[] touched = new Peer[batch];
         while (device.running()) {
-            Element e = device.pool().take();
-            ByteBuffer b = e.buffer;
-            b.clear().position(Element.HEADROOM).limit(b.capacity() - tagRoom);
+            for (int i = 0; i < batch; i++) {
+                if (elements[i] == null) {
+                    elements[i] = device.pool().take();
+                    bufs[i] = elements[i].buffer;
+                }
+            }
             int n;
             try {
-                n = device.tun().read(b);
+                n = tun.read(bufs, sizes, Element.HEADROOM);
             } catch (ClosedChannelException closed) {
-                device.pool().recycle(e);
-                return;
+                break;
             } catch (IOException ex) {
-                device.pool().recycle(e);
                 if (device.running()) {
                     device.log().log(Level.ERROR, "TUN read failed: " + ex.getMessage());
                     device.fail(ex);
                 }
-                return;
+                break;
             }
-            Peer p = route(b, n);
-            if (p == null) {
-                device.counters().noRoute.increment();
+            int peers = 0;
+            for (int i = 0; i < n; i++) {
+                Element e = elements[i];
+                Peer p = route(e.buffer, sizes[i]);
+                if (p == null) {
+                    device.counters().noRoute.increment();
+                    continue; // the element stays in the reader's array for the next read
+                }
+                elements[i] = null;
+                e.length = sizes[i];
+                e.peer = p;
+                e.outbound = true;
+                p.stage(e);
+                if (peers == 0 || touched[peers - 1] != p) {
+                    touched[peers++] = p;
+                }
+            }
+            for (int i = 0; i < peers; i++) {
+                flushStaged(touched[i]);
+                touched[i] = null;
+            }
+            device.crypto().dispatch();
+        }
+        for (Element e : elements) {
+            if (e != null) {
                 device.pool().recycle(e);
-                continue;
             }
-            e.length = n;
-            e.peer = p;
-            e.outbound = true;
-            p.stage(e);
-            flushStaged(p);
         }
     }
 
@@ -67,8 +90,19 @@ final class Outbound {
         return null;
     }
 
-    /** Moves staged packets into the encryption pipeline if there is a usable session. */
+    /** Flushes one peer's staged packets and encrypts and sends them now. */
+    void flushAndDispatch(Peer p) {
+        flushStaged(p);
+        device.crypto().dispatch();
+    }
+
+    /**
+     * Moves staged packets into the peer's in-order queue and this thread's work list if there
+     * is a usable session, else starts a handshake. The caller then calls
+     * {@code crypto().dispatch()}.
+     */
     void flushStaged(Peer p) {
+        WorkList work = device.crypto().workList();
         boolean needHandshake = false;
         Keypair used = null;
         synchronized (p.sendLock) {
@@ -94,7 +128,7 @@ final class Outbound {
                     device.pool().recycle(e);
                     continue;
                 }
-                device.crypto().submit(e);
+                work.add(e);
             }
         }
         if (needHandshake) {
@@ -113,6 +147,7 @@ final class Outbound {
 
     /** Worker step: pads and encrypts in place, writing the transport header in front. */
     void encrypt(Element e, dev.trellis.engine.crypto.TransportAead aead) {
+        Peer peer = e.peer;
         ByteBuffer b = e.buffer;
         int len = e.length;
         int pad = Messages.paddingFor(len, device.mtu());
@@ -127,13 +162,14 @@ final class Outbound {
             int written = aead.seal(e.keypair.sendKey, e.counter, b, dst);
             b.clear();
             Messages.putTransportHeader(b, e.keypair.remoteIndex, e.counter);
-            e.state = Element.DONE;
             e.plainLength = len;
             e.length = h + written;
+            e.state = Element.DONE;
         } catch (Exception ex) {
             e.state = Element.FAILED;
         }
-        drain(e.peer);
+        // e may be sent and recycled by another thread as soon as its state is published
+        drain(peer);
     }
 
     /** Sends every finished packet at the head of the peer's queue, in order (combining). */
@@ -144,9 +180,22 @@ final class Outbound {
             }
             try {
                 Element e;
+                int n = 0;
+                Element[] batch = p.sendBatch;
                 while ((e = p.outOrder.peek()) != null && e.state != Element.PENDING) {
                     p.outOrder.poll();
-                    transmit(p, e);
+                    if (e.state != Element.DONE) {
+                        device.pool().recycle(e);
+                        continue;
+                    }
+                    batch[n++] = e;
+                    if (n == batch.length) {
+                        transmit(p, n);
+                        n = 0;
+                    }
+                }
+                if (n > 0) {
+                    transmit(p, n);
                 }
             } finally {
                 p.outDrain.unlock();
@@ -158,29 +207,36 @@ final class Outbound {
         }
     }
 
-    private void transmit(Peer p, Element e) {
+    /** Sends {@code p.sendBatch[0..n)} in one batched call and recycles them. Holds outDrain. */
+    private void transmit(Peer p, int n) {
+        Element[] batch = p.sendBatch;
         try {
-            if (e.state != Element.DONE) {
-                return;
-            }
             InetSocketAddress to = p.endpoint;
             if (to == null) {
-                device.counters().noEndpoint.increment();
+                device.counters().noEndpoint.add(n);
                 return;
             }
-            ByteBuffer b = e.buffer;
-            b.limit(e.length).position(0);
-            if (!device.sendRaw(b, to, p)) {
+            boolean data = false;
+            for (int i = 0; i < n; i++) {
+                p.sendBufs[i] = batch[i].buffer;
+                p.sendSizes[i] = batch[i].length;
+                data |= batch[i].plainLength > 0;
+            }
+            if (!device.sendBatch(p.sendBufs, p.sendSizes, n, to, p)) {
                 return;
             }
             long now = System.nanoTime();
             p.timers.anyAuthenticatedPacketTraversal(now);
             p.timers.anyAuthenticatedPacketSent();
-            if (e.plainLength > 0) {
+            if (data) {
                 p.timers.dataSent(now);
             }
         } finally {
-            device.pool().recycle(e);
+            for (int i = 0; i < n; i++) {
+                device.pool().recycle(batch[i]);
+                batch[i] = null;
+                p.sendBufs[i] = null;
+            }
         }
     }
 }

@@ -49,6 +49,15 @@ final class Peer {
     final ArrayBlockingQueue<Element> inOrder = new ArrayBlockingQueue<>(ORDER_QUEUE);
     final ReentrantLock outDrain = new ReentrantLock();
     final ReentrantLock inDrain = new ReentrantLock();
+    /** Scratch arrays for batched sends and TUN writes, used only under outDrain / inDrain. */
+    final Element[] sendBatch = new Element[BATCH];
+    final java.nio.ByteBuffer[] sendBufs = new java.nio.ByteBuffer[BATCH];
+    final int[] sendSizes = new int[BATCH];
+    final Element[] writeBatch = new Element[BATCH];
+    final java.nio.ByteBuffer[] writeBufs = new java.nio.ByteBuffer[BATCH];
+    final int[] writeSizes = new int[BATCH];
+    int writeCount;
+    static final int BATCH = 64;
 
     Peer(Device device, NodePublicKey publicKey) {
         this.device = device;
@@ -141,7 +150,7 @@ final class Peer {
             e.outbound = true;
             stage(e);
         }
-        device.outbound().flushStaged(this);
+        device.outbound().flushAndDispatch(this);
     }
 
     /** Adds to the staging queue, dropping the oldest packet if it is full. */

@@ -1,0 +1,28 @@
+package dev.trellis.lab;
+
+import java.util.List;
+
+/** Outcome of a finished (or timed-out) command; {@code exitCode} is -1 when it timed out. */
+record ExecResult(List<String> command, int exitCode, boolean timedOut, String stdout, String stderr) {
+
+  boolean ok() {
+    return exitCode == 0 && !timedOut;
+  }
+
+  ExecResult orThrow() {
+    if (!ok()) {
+      throw new LabException(describe());
+    }
+    return this;
+  }
+
+  String describe() {
+    String status = timedOut ? "timed out" : "exited " + exitCode;
+    return "`" + String.join(" ", command) + "` " + status
+        + section("stdout", stdout) + section("stderr", stderr);
+  }
+
+  private static String section(String name, String text) {
+    return text.isBlank() ? "" : "\n--- " + name + " ---\n" + text.strip();
+  }
+}

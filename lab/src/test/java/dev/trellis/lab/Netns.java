@@ -1,0 +1,122 @@
+package dev.trellis.lab;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A named network namespace we created ({@code ip netns add}). Commands run inside it with
+ * {@code ip netns exec}, which execs in place, so a background process's pid is the tool's own pid.
+ * Closing stops every process started here, then deletes the namespace (which destroys its veths
+ * and TUN devices).
+ */
+final class Netns implements AutoCloseable {
+  /**
+   * Hard limit for one lab command (ip, wg, ss). Generous on purpose: it only matters when
+   * something hangs, and a loaded 2-core machine can take seconds for a plain `ip` call.
+   */
+  static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+  /** Deleting a namespace waits for the kernel to tear down its devices; slow under load. */
+  static final Duration DELETE_TIMEOUT = Duration.ofSeconds(60);
+
+  private final String name;
+  private final Deque<BackgroundProcess> processes = new ArrayDeque<>();
+  private boolean closed;
+
+  private Netns(String name) {
+    this.name = name;
+  }
+
+  /** Creates the namespace with loopback up; the caller owns (and must close) the result. */
+  static Netns create(String name) {
+    Shell.run(DEFAULT_TIMEOUT, List.of("ip", "netns", "add", name)).orThrow();
+    Netns ns = new Netns(name);
+    try {
+      ns.execOk("ip", "link", "set", "lo", "up");
+      return ns;
+    } catch (RuntimeException e) {
+      ns.close();
+      throw e;
+    }
+  }
+
+  String name() {
+    return name;
+  }
+
+  ExecResult exec(Duration timeout, Map<String, String> env, String... command) {
+    return Shell.run(timeout, inside(command), env, null);
+  }
+
+  ExecResult exec(Duration timeout, String... command) {
+    return exec(timeout, Map.of(), command);
+  }
+
+  ExecResult exec(String... command) {
+    return exec(DEFAULT_TIMEOUT, command);
+  }
+
+  ExecResult execOk(String... command) {
+    return exec(command).orThrow();
+  }
+
+  /** Starts a long-running command inside; it is stopped when this namespace closes. */
+  BackgroundProcess spawn(String label, Path log, Map<String, String> env, String... command) {
+    BackgroundProcess process = BackgroundProcess.start(label, inside(command), env, log);
+    synchronized (processes) {
+      processes.push(process);
+    }
+    return process;
+  }
+
+  private List<String> inside(String... command) {
+    List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", name));
+    full.addAll(List.of(command));
+    return full;
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    RuntimeException failure = null;
+    synchronized (processes) {
+      while (!processes.isEmpty()) {
+        BackgroundProcess process = processes.pop();
+        try {
+          process.close();
+        } catch (RuntimeException e) {
+          failure = accumulate(failure, e);
+        }
+      }
+    }
+    // Anything still inside was started by us through this namespace (e.g. a daemon that forked).
+    StaleLabCleaner.killProcessesIn(name);
+    ExecResult deleted = Shell.run(DELETE_TIMEOUT, List.of("ip", "netns", "delete", name));
+    if (!deleted.ok()) {
+      failure = accumulate(failure, new LabException(deleted.describe()));
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  private static RuntimeException accumulate(RuntimeException first, RuntimeException next) {
+    if (first == null) {
+      return next;
+    }
+    first.addSuppressed(next);
+    return first;
+  }
+
+  @Override
+  public String toString() {
+    return name;
+  }
+}
