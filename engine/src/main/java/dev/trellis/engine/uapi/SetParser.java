@@ -1,5 +1,8 @@
 package dev.trellis.engine.uapi;
 
+import dev.trellis.protocol.net.Decimal;
+import dev.trellis.protocol.net.IpLiterals;
+
 import dev.trellis.engine.wg.DeviceUpdate;
 import dev.trellis.engine.wg.PeerUpdate;
 import dev.trellis.protocol.key.NodePrivateKey;

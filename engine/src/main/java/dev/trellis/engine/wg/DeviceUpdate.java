@@ -12,7 +12,8 @@ import java.util.OptionalInt;
  * @param privateKey  new private key; a zero key removes the device's key
  * @param listenPort  new UDP port; 0 picks a random port
  * @param fwmark      new firewall mark; 0 clears it
- * @param replacePeers remove every peer not named in {@code peers} (and all others' state)
+ * @param replacePeers remove every peer first (as wireguard-go does), so that the peers named
+ *                     in {@code peers} are created afresh
  * @param peers       per-peer changes, in order
  */
 public record DeviceUpdate(

@@ -1,5 +1,6 @@
 package dev.trellis.engine.uapi;
 
+import dev.trellis.protocol.net.IpLiterals;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 

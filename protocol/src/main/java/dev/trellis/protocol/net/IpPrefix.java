@@ -1,7 +1,5 @@
 package dev.trellis.protocol.net;
 
-import java.net.Inet4Address;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Arrays;
@@ -55,52 +53,17 @@ public record IpPrefix(byte[] address, int bits) implements Comparable<IpPrefix>
         return new IpPrefix(raw, bits);
     }
 
-    /** Parses a numeric IPv4 or IPv6 literal without any name lookup. */
+    /**
+     * Parses a strict numeric IPv4 or IPv6 literal (brackets allowed around IPv6). Nothing here
+     * ever resolves a name.
+     */
     public static byte[] parseNumericAddress(String addr) {
-        if (addr.startsWith("[") && addr.endsWith("]")) {
-            addr = addr.substring(1, addr.length() - 1);
+        String a = addr.startsWith("[") && addr.endsWith("]") ? addr.substring(1, addr.length() - 1) : addr;
+        byte[] raw = IpLiterals.parseAddress(a);
+        if (raw == null) {
+            throw new IllegalArgumentException("invalid IP address '" + addr + "'");
         }
-        boolean v6 = addr.indexOf(':') >= 0;
-        boolean v4 = !v6 && addr.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9'));
-        if (v4) {
-            String[] parts = addr.split("\\.", -1);
-            if (parts.length != 4) {
-                throw new IllegalArgumentException("invalid IPv4 address '" + addr + "'");
-            }
-            byte[] out = new byte[4];
-            for (int i = 0; i < 4; i++) {
-                String p = parts[i];
-                if (p.isEmpty() || p.length() > 3) {
-                    throw new IllegalArgumentException("invalid IPv4 address '" + addr + "'");
-                }
-                int v = Integer.parseInt(p);
-                if (v > 255) {
-                    throw new IllegalArgumentException("invalid IPv4 address '" + addr + "'");
-                }
-                out[i] = (byte) v;
-            }
-            return out;
-        }
-        if (v6 && addr.chars().allMatch(c -> c == ':' || c == '.' || c == '%' || Character.digit(c, 16) >= 0
-                || Character.isLetterOrDigit(c))) {
-            try {
-                // A literal containing ':' is parsed by the JDK without any lookup.
-                InetAddress a = InetAddress.getByName(addr);
-                byte[] raw = a.getAddress();
-                if (raw.length == 16) {
-                    return raw;
-                }
-                // ::ffff:a.b.c.d is returned as IPv4 by the JDK; keep it IPv6 as written.
-                byte[] mapped = new byte[16];
-                mapped[10] = (byte) 0xff;
-                mapped[11] = (byte) 0xff;
-                System.arraycopy(raw, 0, mapped, 12, 4);
-                return mapped;
-            } catch (UnknownHostException e) {
-                throw new IllegalArgumentException("invalid IPv6 address '" + addr + "'", e);
-            }
-        }
-        throw new IllegalArgumentException("invalid IP address '" + addr + "'");
+        return raw;
     }
 
     private static byte[] mask(byte[] a, int bits) {
@@ -169,6 +132,6 @@ public record IpPrefix(byte[] address, int bits) implements Comparable<IpPrefix>
 
     @Override
     public String toString() {
-        return inetAddress().getHostAddress().replaceAll("%.*$", "") + "/" + bits;
+        return IpLiterals.format(address) + "/" + bits;
     }
 }

@@ -1,14 +1,14 @@
-package dev.trellis.engine.uapi;
+package dev.trellis.protocol.net;
 
 /**
  * Unsigned decimal numbers as Go's {@code strconv.ParseUint(s, 10, bits)} reads them: ASCII
  * digits only (no sign, no spaces, no other scripts' digits), leading zeros allowed.
  */
-final class Decimal {
+public final class Decimal {
     private Decimal() {}
 
     /** The value of {@code s}, or -1 if it is not a decimal number in {@code [0, max]}. */
-    static long parseUnsigned(String s, long max) {
+    public static long parseUnsigned(String s, long max) {
         if (s.isEmpty()) {
             return -1;
         }

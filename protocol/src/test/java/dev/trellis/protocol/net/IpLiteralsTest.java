@@ -1,4 +1,4 @@
-package dev.trellis.engine.uapi;
+package dev.trellis.protocol.net;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

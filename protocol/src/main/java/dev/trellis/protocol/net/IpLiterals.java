@@ -1,4 +1,4 @@
-package dev.trellis.engine.uapi;
+package dev.trellis.protocol.net;
 
 import java.io.IOException;
 import java.net.Inet6Address;
@@ -19,11 +19,11 @@ import java.util.Arrays;
  * <p>Printed: RFC 5952 (lower case, longest run of two or more zero groups as {@code ::}, the
  * first if tied), and IPv4-mapped addresses as {@code ::ffff:a.b.c.d}, exactly as Go prints them.
  */
-final class IpLiterals {
+public final class IpLiterals {
     private IpLiterals() {}
 
     /** The 4 or 16 address bytes of {@code s}, or null if it is not a strict numeric literal. */
-    static byte[] parseAddress(String s) {
+    public static byte[] parseAddress(String s) {
         return s.indexOf(':') >= 0 ? parseIpv6(s) : parseIpv4(s, 0, s.length());
     }
 
@@ -32,7 +32,7 @@ final class IpLiterals {
      * {@code netip.ParseAddrPort}, brackets are required for IPv6 and refused for IPv4, and the
      * port may have leading zeros.
      */
-    static InetSocketAddress parseEndpoint(String s) {
+    public static InetSocketAddress parseEndpoint(String s) {
         String host;
         String port;
         boolean bracketed = s.startsWith("[");
@@ -63,7 +63,7 @@ final class IpLiterals {
      * Keeps IPv6 as {@link Inet6Address} even when IPv4-mapped (the JDK would otherwise turn
      * {@code ::ffff:1.2.3.4} into an IPv4 address), so that a get reply echoes what was set.
      */
-    static InetAddress toInetAddress(byte[] raw) {
+    public static InetAddress toInetAddress(byte[] raw) {
         try {
             return raw.length == 16 ? Inet6Address.getByAddress(null, raw, -1) : InetAddress.getByAddress(raw);
         } catch (UnknownHostException e) {
@@ -71,7 +71,7 @@ final class IpLiterals {
         }
     }
 
-    static void appendEndpoint(InetSocketAddress endpoint, Appendable out) throws IOException {
+    public static void appendEndpoint(InetSocketAddress endpoint, Appendable out) throws IOException {
         byte[] raw = endpoint.getAddress().getAddress();
         if (raw.length == 16) {
             out.append('[');
@@ -83,7 +83,7 @@ final class IpLiterals {
         out.append(':').append(Integer.toString(endpoint.getPort()));
     }
 
-    static void appendAddress(byte[] raw, Appendable out) throws IOException {
+    public static void appendAddress(byte[] raw, Appendable out) throws IOException {
         if (raw.length == 4) {
             appendIpv4(raw, 0, out);
             return;
@@ -118,7 +118,7 @@ final class IpLiterals {
         }
     }
 
-    static String format(byte[] raw) {
+    public static String format(byte[] raw) {
         StringBuilder sb = new StringBuilder(39);
         try {
             appendAddress(raw, sb);
