@@ -98,6 +98,11 @@ final class Peer {
 
     /** Starts a handshake unless one was sent less than REKEY_TIMEOUT ago (whitepaper §6.1). */
     void sendHandshakeInitiation(boolean retry) {
+        sendHandshakeInitiation(retry, System.nanoTime());
+    }
+
+    /** As {@link #sendHandshakeInitiation(boolean)}, at time {@code now} (timers pass theirs). */
+    void sendHandshakeInitiation(boolean retry, long now) {
         if (!retry) {
             timers.handshakeAttempts = 0;
         }
@@ -109,7 +114,6 @@ final class Peer {
         if (self == null) {
             return;
         }
-        long now = System.nanoTime();
         byte[] msg = new byte[Messages.INITIATION_SIZE];
         synchronized (handshake) {
             if (handshake.sentAnyInitiation

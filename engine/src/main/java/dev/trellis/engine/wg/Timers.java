@@ -106,7 +106,7 @@ final class Timers {
                 }
             } else {
                 handshakeAttempts = handshakeAttempts + 1;
-                peer.sendHandshakeInitiation(true);
+                peer.sendHandshakeInitiation(true, now);
             }
         }
         if (due(sendKeepalive, now)) {
@@ -119,7 +119,7 @@ final class Timers {
         }
         if (due(newHandshake, now)) {
             newHandshake = 0;
-            peer.sendHandshakeInitiation(false);
+            peer.sendHandshakeInitiation(false, now);
         }
         if (due(zeroKeyMaterial, now)) {
             zeroKeyMaterial = 0;

@@ -24,6 +24,14 @@ public record WgConstants(Duration rekeyAfterTime) {
 
     public static final WgConstants DEFAULT = new WgConstants(Duration.ofSeconds(120));
 
+    /** Constants with a different rekey interval (tests only; 1 s to 120 s). */
+    public static WgConstants of(Duration rekeyAfterTime) {
+        if (rekeyAfterTime.compareTo(Duration.ofSeconds(1)) < 0 || rekeyAfterTime.compareTo(Duration.ofSeconds(120)) > 0) {
+            throw new IllegalArgumentException("rekey interval must be from 1 s to 120 s");
+        }
+        return new WgConstants(rekeyAfterTime);
+    }
+
     /** The defaults, with the test override of the rekey interval applied when set. */
     public static WgConstants fromEnvironment() {
         String v = System.getenv("TRELLIS_WG_TEST_REKEY_AFTER_SECONDS");

@@ -19,14 +19,24 @@ final class DevicePair implements AutoCloseable {
     final ChannelTun tunB = new ChannelTun("b0");
     final ChannelNetwork.ChannelBind bindA = net.bind("198.18.0.1");
     final ChannelNetwork.ChannelBind bindB = net.bind("198.18.0.2");
-    final Device a = new Device("a0", tunA, bindA, Clock.systemUTC(), WgConstants.DEFAULT);
-    final Device b = new Device("b0", tunB, bindB, Clock.systemUTC(), WgConstants.DEFAULT);
+    final Device a;
+    final Device b;
 
     DevicePair() throws Exception {
-        this(PresharedKey.NONE, PresharedKey.NONE);
+        this(PresharedKey.NONE, PresharedKey.NONE, WgConstants.DEFAULT);
+    }
+
+    DevicePair(WgConstants constants) throws Exception {
+        this(PresharedKey.NONE, PresharedKey.NONE, constants);
     }
 
     DevicePair(PresharedKey pskA, PresharedKey pskB) throws Exception {
+        this(pskA, pskB, WgConstants.DEFAULT);
+    }
+
+    DevicePair(PresharedKey pskA, PresharedKey pskB, WgConstants constants) throws Exception {
+        a = new Device("a0", tunA, bindA, Clock.systemUTC(), constants);
+        b = new Device("b0", tunB, bindB, Clock.systemUTC(), constants);
         a.start();
         b.start();
         a.apply(config(keyA, keyB, pskA, bindB.localAddress(), "100.64.0.2/32", "fd7a:115c:a1e0::2/128"));
