@@ -118,9 +118,7 @@ final class HandshakeWorker {
             return;
         }
         byte[] response = new byte[Messages.RESPONSE_SIZE];
-        byte[][] keys;
-        int local;
-        int remote;
+        Noise.Session session;
         Handshake hs = peer.handshake;
         synchronized (hs) {
             int previousIndex = hs.localIndex;
@@ -131,15 +129,12 @@ final class HandshakeWorker {
             device.indexes().remove(previousIndex);
             int index = device.indexes().newHandshakeIndex(peer);
             Noise.createResponse(hs, index, response);
-            keys = Noise.deriveSessionKeys(hs);
-            local = hs.localIndex;
-            remote = hs.remoteIndex;
-            hs.clear();
+            session = Noise.finish(hs);
         }
         peer.endpoint = src;
         peer.rxBytes.add(msg.length);
         peer.cookies.addMacs(response, now);
-        peer.beginSession(keys[0], keys[1], false, local, remote, now);
+        peer.beginSession(session, now);
         peer.timers.sessionDerived(now);
         peer.timers.anyAuthenticatedPacketTraversal(now);
         peer.timers.anyAuthenticatedPacketSent();
@@ -155,25 +150,20 @@ final class HandshakeWorker {
             return;
         }
         Peer peer = entry.peer();
-        byte[][] keys;
-        int local;
-        int remote;
+        Noise.Session session;
         Handshake hs = peer.handshake;
         synchronized (hs) {
             if (!Noise.consumeResponse(self, hs, msg)) {
                 device.counters().handshakeFailed.increment();
                 return;
             }
-            keys = Noise.deriveSessionKeys(hs);
-            local = hs.localIndex;
-            remote = hs.remoteIndex;
-            hs.clear();
+            session = Noise.finish(hs);
         }
         peer.endpoint = src;
         peer.rxBytes.add(msg.length);
         peer.timers.anyAuthenticatedPacketTraversal(now);
         peer.timers.anyAuthenticatedPacketReceived();
-        peer.beginSession(keys[0], keys[1], true, local, remote, now);
+        peer.beginSession(session, now);
         peer.timers.sessionDerived(now);
         peer.timers.handshakeComplete();
         device.log().log(Level.DEBUG, () -> peer.publicKey.shortString() + ": handshake complete (initiator)");

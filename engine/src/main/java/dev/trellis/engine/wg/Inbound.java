@@ -127,30 +127,27 @@ final class Inbound {
             e.state = Element.FAILED;
         }
         // e may be delivered and recycled by another thread as soon as its state is published
-        drain(peer);
+        peer.inOrder.drain();
     }
 
-    void drain(Peer p) {
-        while (true) {
-            if (!p.inDrain.tryLock()) {
-                return;
-            }
-            try {
-                Element e;
-                while ((e = p.inOrder.peek()) != null && e.state != Element.PENDING) {
-                    p.inOrder.poll();
-                    if (deliver(p, e) && p.writeCount == Peer.BATCH) {
-                        writeBatch(p);
-                    }
-                }
+    /** The in-order receive step of one peer: batches inner packets into one TUN write. */
+    final class PeerWriter implements OrderedQueue.Sink {
+        private final Peer p;
+
+        PeerWriter(Peer p) {
+            this.p = p;
+        }
+
+        @Override
+        public void accept(Element e) {
+            if (deliver(p, e) && p.writeCount == Peer.BATCH) {
                 writeBatch(p);
-            } finally {
-                p.inDrain.unlock();
             }
-            Element head = p.inOrder.peek();
-            if (head == null || head.state == Element.PENDING) {
-                return;
-            }
+        }
+
+        @Override
+        public void flush() {
+            writeBatch(p);
         }
     }
 
@@ -204,7 +201,7 @@ final class Inbound {
         }
     }
 
-    /** Writes the peer's queued inner packets to the TUN in one batched call. Holds inDrain. */
+    /** Writes the peer's queued inner packets to the TUN in one batched call. Holds the queue's lock. */
     private void writeBatch(Peer p) {
         int n = p.writeCount;
         if (n == 0) {

@@ -178,14 +178,20 @@ final class Noise {
         return true;
     }
 
-    /** Session keys: {sendKey, receiveKey} from a finished handshake, which is then cleared. */
-    static byte[][] deriveSessionKeys(Handshake hs) throws GeneralSecurityException {
+    /** What a finished handshake leaves: the transport keys and the two indices. */
+    record Session(byte[] sendKey, byte[] receiveKey, boolean initiator, int localIndex, int remoteIndex) {}
+
+    /** Derives the session of a finished handshake (whitepaper §5.4.5) and clears the handshake. */
+    static Session finish(Handshake hs) throws GeneralSecurityException {
         boolean initiator = switch (hs.state) {
             case RESPONSE_CONSUMED -> true;
             case RESPONSE_CREATED -> false;
             default -> throw new GeneralSecurityException("handshake not finished: " + hs.state);
         };
         byte[][] t = Blake2s.kdf(2, hs.chainKey, EMPTY);
-        return initiator ? new byte[][] {t[0], t[1]} : new byte[][] {t[1], t[0]};
+        Session s = initiator ? new Session(t[0], t[1], true, hs.localIndex, hs.remoteIndex)
+                : new Session(t[1], t[0], false, hs.localIndex, hs.remoteIndex);
+        hs.clear();
+        return s;
     }
 }

@@ -169,45 +169,40 @@ final class Outbound {
             e.state = Element.FAILED;
         }
         // e may be sent and recycled by another thread as soon as its state is published
-        drain(peer);
+        peer.outOrder.drain();
     }
 
-    /** Sends every finished packet at the head of the peer's queue, in order (combining). */
-    void drain(Peer p) {
-        while (true) {
-            if (!p.outDrain.tryLock()) {
+    /** The in-order send step of one peer: batches finished packets into one send call. */
+    final class PeerSender implements OrderedQueue.Sink {
+        private final Peer p;
+        private int n;
+
+        PeerSender(Peer p) {
+            this.p = p;
+        }
+
+        @Override
+        public void accept(Element e) {
+            if (e.state != Element.DONE) {
+                device.pool().recycle(e);
                 return;
             }
-            try {
-                Element e;
-                int n = 0;
-                Element[] batch = p.sendBatch;
-                while ((e = p.outOrder.peek()) != null && e.state != Element.PENDING) {
-                    p.outOrder.poll();
-                    if (e.state != Element.DONE) {
-                        device.pool().recycle(e);
-                        continue;
-                    }
-                    batch[n++] = e;
-                    if (n == batch.length) {
-                        transmit(p, n);
-                        n = 0;
-                    }
-                }
-                if (n > 0) {
-                    transmit(p, n);
-                }
-            } finally {
-                p.outDrain.unlock();
+            p.sendBatch[n++] = e;
+            if (n == Peer.BATCH) {
+                flush();
             }
-            Element head = p.outOrder.peek();
-            if (head == null || head.state == Element.PENDING) {
-                return;
+        }
+
+        @Override
+        public void flush() {
+            if (n > 0) {
+                transmit(p, n);
+                n = 0;
             }
         }
     }
 
-    /** Sends {@code p.sendBatch[0..n)} in one batched call and recycles them. Holds outDrain. */
+    /** Sends {@code p.sendBatch[0..n)} in one batched call and recycles them. Holds the queue's lock. */
     private void transmit(Peer p, int n) {
         Element[] batch = p.sendBatch;
         try {

@@ -11,7 +11,6 @@ import java.security.GeneralSecurityException;
 import java.time.Instant;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A remote WireGuard peer: its handshake, its three keypair slots (previous, current, next),
@@ -45,11 +44,9 @@ final class Peer {
     final ArrayBlockingQueue<Element> staged = new ArrayBlockingQueue<>(STAGED_LIMIT);
     /** Counter assignment and entry into {@link #outOrder} happen atomically under this lock. */
     final Object sendLock = new Object();
-    final ArrayBlockingQueue<Element> outOrder = new ArrayBlockingQueue<>(ORDER_QUEUE);
-    final ArrayBlockingQueue<Element> inOrder = new ArrayBlockingQueue<>(ORDER_QUEUE);
-    final ReentrantLock outDrain = new ReentrantLock();
-    final ReentrantLock inDrain = new ReentrantLock();
-    /** Scratch arrays for batched sends and TUN writes, used only under outDrain / inDrain. */
+    final OrderedQueue outOrder;
+    final OrderedQueue inOrder;
+    /** Scratch arrays for batched sends and TUN writes, used only under the queues' locks. */
     final Element[] sendBatch = new Element[BATCH];
     final java.nio.ByteBuffer[] sendBufs = new java.nio.ByteBuffer[BATCH];
     final int[] sendSizes = new int[BATCH];
@@ -64,6 +61,8 @@ final class Peer {
         this.publicKey = publicKey;
         this.handshake = new Handshake(publicKey);
         this.cookies = new CookieGenerator(publicKey.toBytes());
+        this.outOrder = new OrderedQueue(ORDER_QUEUE, device.outbound().new PeerSender(this));
+        this.inOrder = new OrderedQueue(ORDER_QUEUE, device.inbound().new PeerWriter(this));
     }
 
     Instant lastHandshake() {
@@ -180,13 +179,13 @@ final class Peer {
     }
 
     /** Installs the keypair of a just-finished handshake (wireguard-go BeginSymmetricSession). */
-    Keypair beginSession(byte[] sendKey, byte[] receiveKey, boolean initiator, int localIndex, int remoteIndex,
-            long now) {
-        Keypair k = new Keypair(this, new AeadKey(sendKey), new AeadKey(receiveKey), initiator, now, localIndex,
-                remoteIndex);
-        Handshake.wipe(sendKey);
-        Handshake.wipe(receiveKey);
-        device.indexes().swapToKeypair(localIndex, k);
+    Keypair beginSession(Noise.Session s, long now) {
+        boolean initiator = s.initiator();
+        Keypair k = new Keypair(this, new AeadKey(s.sendKey()), new AeadKey(s.receiveKey()), initiator, now,
+                s.localIndex(), s.remoteIndex());
+        Handshake.wipe(s.sendKey());
+        Handshake.wipe(s.receiveKey());
+        device.indexes().swapToKeypair(s.localIndex(), k);
         synchronized (keypairLock) {
             Keypair prev = previous;
             Keypair cur = current;
