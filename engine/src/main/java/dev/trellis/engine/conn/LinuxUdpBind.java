@@ -212,6 +212,8 @@ public final class LinuxUdpBind implements Bind {
         private final boolean gro;
         private final InetSocketAddress[] sources = new InetSocketAddress[RX_SLOTS];
         private final byte[][] rawSources = new byte[RX_SLOTS][18];
+        private final byte[] scratch = new byte[18];
+        private final java.util.IdentityHashMap<ByteBuffer, MemorySegment> segments = new java.util.IdentityHashMap<>();
         private int pendingCount;
         private int slot;
         private int offset;
@@ -249,12 +251,9 @@ public final class LinuxUdpBind implements Bind {
                         continue;
                     }
                     int len = Math.min(segment, remaining);
-                    ByteBuffer dst = bufs[count];
-                    if (dst.position() != 0 || dst.limit() != dst.capacity()) {
-                        dst = dst.duplicate().clear();
-                    }
-                    int copy = Math.min(len, dst.capacity());
-                    MemorySegment.copy(slots, (long) slot * RX_SLOT_SIZE + offset, MemorySegment.ofBuffer(dst), 0, copy);
+                    MemorySegment dst = segmentOf(bufs[count]);
+                    int copy = (int) Math.min(len, dst.byteSize());
+                    MemorySegment.copy(slots, (long) slot * RX_SLOT_SIZE + offset, dst, 0, copy);
                     sizes[count] = copy;
                     from[count] = sources[slot];
                     count++;
@@ -296,6 +295,23 @@ public final class LinuxUdpBind implements Bind {
             }
         }
 
+        /**
+         * A segment over the whole of {@code b} (index 0 to capacity). The pool hands the same
+         * buffers back again and again, so segments are remembered by identity: none is made
+         * per packet.
+         */
+        private MemorySegment segmentOf(ByteBuffer b) {
+            MemorySegment seg = segments.get(b);
+            if (seg == null) {
+                if (segments.size() >= 16384) {
+                    segments.clear(); // buffers that left the pool must not be pinned here
+                }
+                seg = MemorySegment.ofBuffer(b.duplicate().clear());
+                segments.put(b, seg);
+            }
+            return seg;
+        }
+
         /** Moves to the next received message and decodes its length, GRO size and source. */
         private void nextSlot() {
             slot++;
@@ -324,17 +340,18 @@ public final class LinuxUdpBind implements Bind {
 
         private InetSocketAddress decodeSource(int i) {
             long base = (long) i * SOCKADDR_IN6;
-            byte[] raw = new byte[18];
+            byte[] raw = scratch;
             MemorySegment.copy(names, ValueLayout.JAVA_BYTE, base + 2, raw, 0, 2);
             MemorySegment.copy(names, ValueLayout.JAVA_BYTE, base + 8, raw, 2, 16);
-            // Reuse the last address object for the same source: no allocation per packet.
+            // Reuse the address object of an earlier message from the same source: a steady
+            // stream from one peer allocates nothing here.
             for (int k = 0; k < RX_SLOTS; k++) {
                 if (sources[k] != null && java.util.Arrays.equals(rawSources[k], raw)) {
-                    rawSources[i] = rawSources[k];
+                    System.arraycopy(raw, 0, rawSources[i], 0, raw.length);
                     return sources[k];
                 }
             }
-            rawSources[i] = raw;
+            System.arraycopy(raw, 0, rawSources[i], 0, raw.length);
             return toSocketAddress(raw);
         }
     }
@@ -365,6 +382,7 @@ public final class LinuxUdpBind implements Bind {
         private final MemorySegment name = arena.allocate(SOCKADDR_IN6, 8);
         private final MemorySegment control = arena.allocate(CMSG_SPACE_INT, 8);
         private InetSocketAddress lastTo;
+        private final java.util.IdentityHashMap<ByteBuffer, Long> addresses = new java.util.IdentityHashMap<>();
 
         Sender(int generation) {
             this.generation = generation;
@@ -399,11 +417,7 @@ public final class LinuxUdpBind implements Bind {
         private void sendRun(int fd, ByteBuffer[] bufs, int[] sizes, int from, int n, int seg) throws IOException {
             for (int k = 0; k < n; k++) {
                 long v = (long) k * IOVEC;
-                ByteBuffer b = bufs[from + k];
-                if (!b.isDirect()) {
-                    throw new IllegalArgumentException("batched sends need direct buffers");
-                }
-                iov.set(ValueLayout.JAVA_LONG, v, MemorySegment.ofBuffer(b).address() - b.position());
+                iov.set(ValueLayout.JAVA_LONG, v, baseAddress(bufs[from + k]));
                 iov.set(ValueLayout.JAVA_LONG, v + 8, sizes[from + k]);
             }
             msg.set(ValueLayout.JAVA_LONG, 0, name.address());
@@ -440,6 +454,26 @@ public final class LinuxUdpBind implements Bind {
                 }
                 throw LinuxSockets.failure("sendmsg", err);
             }
+        }
+
+        /**
+         * The native address of a direct buffer's index 0. Pooled buffers come back again and
+         * again, so their addresses are remembered (by identity): no segment object per packet.
+         */
+        private long baseAddress(ByteBuffer b) {
+            Long cached = addresses.get(b);
+            if (cached != null) {
+                return cached;
+            }
+            if (!b.isDirect()) {
+                throw new IllegalArgumentException("batched sends need direct buffers");
+            }
+            if (addresses.size() >= 16384) {
+                addresses.clear(); // buffers that left the pool must not be pinned here forever
+            }
+            long a = MemorySegment.ofBuffer(b).address() - b.position();
+            addresses.put(b, a);
+            return a;
         }
 
         private void encode(InetSocketAddress to) {

@@ -3,7 +3,6 @@ package dev.trellis.engine.wg;
 import dev.trellis.engine.crypto.TransportAead;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
 
 /**
  * The parallel stage of both paths: one thread per core, each with its own cipher state, taking
@@ -15,14 +14,14 @@ import java.util.concurrent.ArrayBlockingQueue;
  */
 final class CryptoWorkers {
     private final Device device;
-    private final ArrayBlockingQueue<Element> queue;
+    private final WorkQueue queue;
     private final List<Thread> threads = new ArrayList<>();
     private final ThreadLocal<TransportAead> callerAead = ThreadLocal.withInitial(TransportAead::new);
     private final ThreadLocal<WorkList> workLists = ThreadLocal.withInitial(WorkList::new);
 
     CryptoWorkers(Device device, int queueSize) {
         this.device = device;
-        this.queue = new ArrayBlockingQueue<>(queueSize);
+        this.queue = new WorkQueue(queueSize);
     }
 
     void start(int count, String name) {

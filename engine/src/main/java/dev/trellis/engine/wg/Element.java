@@ -17,6 +17,8 @@ final class Element {
     static final int FAILED = 2;
 
     final ByteBuffer buffer;
+    /** A second view of {@link #buffer}, for in-place crypto (source and destination differ). */
+    final ByteBuffer view;
     /** Inner packet (outbound) or datagram (inbound) length, at {@link #HEADROOM} or 0. */
     int length;
     /** Outbound: the inner packet length before padding (0 = keepalive). */
@@ -30,6 +32,7 @@ final class Element {
 
     Element(ByteBuffer buffer) {
         this.buffer = buffer;
+        this.view = buffer.duplicate();
     }
 
     void reset() {

@@ -118,7 +118,7 @@ final class Inbound {
         int h = Messages.TRANSPORT_HEADER_SIZE;
         try {
             b.limit(e.length).position(h);
-            ByteBuffer dst = b.duplicate();
+            ByteBuffer dst = e.view;
             dst.clear().position(Element.HEADROOM);
             int n = aead.open(e.keypair.receiveKey, e.counter, b, dst);
             e.plainLength = n;

@@ -157,7 +157,7 @@ final class Outbound {
         }
         try {
             b.limit(h + len + pad).position(h);
-            ByteBuffer dst = b.duplicate();
+            ByteBuffer dst = e.view;
             dst.clear().position(h);
             int written = aead.seal(e.keypair.sendKey, e.counter, b, dst);
             b.clear();

@@ -9,13 +9,13 @@ import org.bouncycastle.crypto.params.KeyParameter;
 import org.bouncycastle.crypto.params.ParametersWithIV;
 
 /**
- * Single-thread throughput of 1400-byte transport seals/opens, to choose the data path's buffer
- * kind. Not a test (nothing asserts timing); run with the test classpath:
+ * Single-thread throughput of 1420-byte transport seals/opens: pure-Java engine against the JDK
+ * cipher (which pays a Cipher.init per packet), heap and direct buffers. Not a test (nothing asserts timing); run with the test classpath:
  * {@code java -cp target/test-classes:target/classes:<bcprov> dev.trellis.engine.crypto.TransportAeadBenchmark}.
  */
 public final class TransportAeadBenchmark {
 
-    private static final int PAYLOAD = 1400;
+    private static final int PAYLOAD = 1420;
     private static final int HEADER = 16;
     private static final byte[] KEY = ChaChaPolyTest.KEY;
 
@@ -34,7 +34,12 @@ public final class TransportAeadBenchmark {
 
     private static void pass(double seconds) throws Exception {
         AeadKey key = new AeadKey(KEY);
-        TransportAead aead = new TransportAead();
+        for (TransportAead.Implementation impl : TransportAead.Implementation.values()) {
+            TransportAead aead = new TransportAead(impl);
+            for (boolean direct : new boolean[] {false, true}) {
+                transport(seconds, key, aead, impl + (direct ? " direct" : " heap"), direct);
+            }
+        }
 
         byte[] heapPacket = new byte[HEADER + PAYLOAD + 16];
         ByteBuffer heap = ByteBuffer.wrap(heapPacket);
@@ -45,23 +50,11 @@ public final class TransportAeadBenchmark {
         ChaCha20Poly1305 bc = new ChaCha20Poly1305();
         KeyParameter bcKey = new KeyParameter(KEY);
 
-        run("TransportAead.seal heap, in place", seconds, c -> aead.seal(key, c,
-                heap.duplicate().position(HEADER).limit(HEADER + PAYLOAD),
-                heap.duplicate().position(HEADER)));
-        run("TransportAead.seal direct, in place (scratch copy)", seconds, c -> aead.seal(key, c,
-                direct.duplicate().position(HEADER).limit(HEADER + PAYLOAD),
-                direct.duplicate().position(HEADER)));
         run("JDK Cipher.doFinal(ByteBuffer) direct->direct", seconds, c -> {
             ChaChaPoly.writeNonce(c, nonce);
             raw.init(Cipher.ENCRYPT_MODE, key.secretKey(), new IvParameterSpec(nonce));
             raw.doFinal(direct.duplicate().position(HEADER).limit(HEADER + PAYLOAD),
                     directOut.duplicate().position(HEADER));
-        });
-        run("JDK Cipher.doFinal(ByteBuffer) heap->heap", seconds, c -> {
-            ChaChaPoly.writeNonce(c, nonce);
-            raw.init(Cipher.ENCRYPT_MODE, key.secretKey(), new IvParameterSpec(nonce));
-            raw.doFinal(heap.duplicate().position(HEADER).limit(HEADER + PAYLOAD),
-                    heap.duplicate().position(HEADER));
         });
         run("Cipher.init alone (per-packet fixed cost)", seconds, c -> {
             ChaChaPoly.writeNonce(c, nonce);
@@ -75,28 +68,40 @@ public final class TransportAeadBenchmark {
             bc.doFinal(heapPacket, HEADER + n);
         });
 
-        // Open needs valid ciphertext: seal once per counter value would dominate, so open one
-        // fixed packet with a fresh cipher init each time (decrypt has no nonce-reuse guard).
-        byte[] sealed = ChaChaPoly.seal(KEY, 77, new byte[PAYLOAD], null);
-        byte[] openHeap = new byte[HEADER + sealed.length];
-        ByteBuffer openDirect = ByteBuffer.allocateDirect(HEADER + sealed.length);
-        run("TransportAead.open heap, in place", seconds, c -> {
-            System.arraycopy(sealed, 0, openHeap, HEADER, sealed.length);
-            aead.open(key, 77, ByteBuffer.wrap(openHeap, HEADER, sealed.length),
-                    ByteBuffer.wrap(openHeap, HEADER, sealed.length));
-        });
-        run("TransportAead.open direct, in place (scratch copy)", seconds, c -> {
-            openDirect.put(HEADER, sealed);
-            aead.open(key, 77, openDirect.duplicate().position(HEADER),
-                    openDirect.duplicate().position(HEADER));
-        });
-
         byte[] priv = X25519.generatePrivateKey();
         byte[] pub = X25519.publicKey(X25519.generatePrivateKey());
         run("X25519.dh (JDK XDH), for scale", seconds / 2, c -> X25519.dh(priv, pub));
         byte[] shared = new byte[32];
         run("BouncyCastle rfc7748 X25519, for scale", seconds / 2,
                 c -> org.bouncycastle.math.ec.rfc7748.X25519.calculateAgreement(priv, 0, pub, 0, shared, 0));
+    }
+
+    /**
+     * Seal, open and a seal+open round trip, all in place behind the header as the device does.
+     * Open needs valid ciphertext, so each open first copies one sealed packet back in (a 1.4 KB
+     * copy, a few percent of the op); the round trip needs no copy.
+     */
+    private static void transport(double seconds, AeadKey key, TransportAead aead, String label,
+            boolean isDirect) throws Exception {
+        ByteBuffer packet = isDirect
+                ? ByteBuffer.allocateDirect(HEADER + PAYLOAD + 16)
+                : ByteBuffer.allocate(HEADER + PAYLOAD + 16);
+        ByteBuffer in = packet.duplicate();
+        ByteBuffer out = packet.duplicate();
+        run(label + " seal", seconds, c -> aead.seal(key, c,
+                in.limit(HEADER + PAYLOAD).position(HEADER), out.clear().position(HEADER)));
+        byte[] sealed = ChaChaPoly.seal(KEY, 77, new byte[PAYLOAD], null);
+        run(label + " open (+copy in)", seconds, c -> {
+            packet.put(HEADER, sealed);
+            aead.open(key, 77, in.limit(HEADER + sealed.length).position(HEADER),
+                    out.clear().position(HEADER));
+        });
+        run(label + " seal+open (per packet pair)", seconds, c -> {
+            aead.seal(key, c, in.limit(HEADER + PAYLOAD).position(HEADER),
+                    out.clear().position(HEADER));
+            aead.open(key, c, in.limit(HEADER + PAYLOAD + 16).position(HEADER),
+                    out.clear().position(HEADER));
+        });
     }
 
     private static void run(String name, double seconds, Op op) throws Exception {

@@ -19,7 +19,12 @@ class TransportAeadTest {
     /** WireGuard transport header: type, receiver index, counter. */
     private static final int HEADER = 16;
 
-    private final TransportAead aead = new TransportAead();
+    final TransportAead aead = newAead();
+
+    /** The pure-Java engine; {@link TransportAeadJdkTest} runs every test on the JDK cipher. */
+    TransportAead newAead() {
+        return new TransportAead(TransportAead.Implementation.PURE_JAVA);
+    }
     private final Random random = new Random(8439);
 
     private byte[] payload(int len) {
@@ -105,6 +110,21 @@ class TransportAeadTest {
         ByteBuffer ct = ByteBuffer.wrap(array, 7, plain.length + 16);
         assertThat(aead.open(KEY, 9, ct, ByteBuffer.wrap(array))).isEqualTo(plain.length);
         assertThat(Arrays.copyOf(array, plain.length)).isEqualTo(plain);
+    }
+
+    /** The same for direct memory, reached through a duplicate and through a slice. */
+    @Test
+    void overlappingOutputAheadOfInputInDirectMemory() throws Exception {
+        for (boolean slice : new boolean[] {false, true}) {
+            byte[] plain = payload(500);
+            ByteBuffer memory = ByteBuffer.allocateDirect(600).put(0, plain);
+            ByteBuffer in = memory.duplicate().limit(plain.length);
+            ByteBuffer out = slice ? memory.slice(7, 593) : memory.duplicate().position(7);
+            aead.seal(KEY, slice ? 11 : 10, in, out);
+            byte[] wire = new byte[plain.length + 16];
+            memory.get(7, wire);
+            assertThat(wire).isEqualTo(ChaChaPoly.seal(KEY_BYTES, slice ? 11 : 10, plain, null));
+        }
     }
 
     @Test
