@@ -33,6 +33,26 @@ final class ElementPool {
         free.offer(e);
     }
 
+    /** Fills the empty slots of a reader's batch, keeping {@code bufs[i]} = {@code elements[i].buffer}. */
+    void refill(Element[] elements, ByteBuffer[] bufs) {
+        for (int i = 0; i < elements.length; i++) {
+            if (elements[i] == null) {
+                elements[i] = take();
+                bufs[i] = elements[i].buffer;
+            }
+        }
+    }
+
+    /** Returns a reader's remaining elements when it stops. */
+    void recycleAll(Element[] elements) {
+        for (int i = 0; i < elements.length; i++) {
+            if (elements[i] != null) {
+                recycle(elements[i]);
+                elements[i] = null;
+            }
+        }
+    }
+
     int bufferSize() {
         return bufferSize;
     }

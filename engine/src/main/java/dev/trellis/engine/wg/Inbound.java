@@ -28,12 +28,7 @@ final class Inbound {
         int[] sizes = new int[batch];
         InetSocketAddress[] from = new InetSocketAddress[batch];
         while (device.running()) {
-            for (int i = 0; i < batch; i++) {
-                if (elements[i] == null) {
-                    elements[i] = device.pool().take();
-                    bufs[i] = elements[i].buffer;
-                }
-            }
+            device.pool().refill(elements, bufs);
             int n;
             try {
                 n = bind.receive(bufs, sizes, from);
@@ -59,11 +54,7 @@ final class Inbound {
             }
             device.crypto().dispatch();
         }
-        for (Element e : elements) {
-            if (e != null) {
-                device.pool().recycle(e);
-            }
-        }
+        device.pool().recycleAll(elements);
     }
 
     void dispatch(Element e, InetSocketAddress src) {

@@ -27,12 +27,7 @@ final class Outbound {
         int[] sizes = new int[batch];
         Peer[] touched = new Peer[batch];
         while (device.running()) {
-            for (int i = 0; i < batch; i++) {
-                if (elements[i] == null) {
-                    elements[i] = device.pool().take();
-                    bufs[i] = elements[i].buffer;
-                }
-            }
+            device.pool().refill(elements, bufs);
             int n;
             try {
                 n = tun.read(bufs, sizes, Element.HEADROOM);
@@ -68,11 +63,7 @@ final class Outbound {
             }
             device.crypto().dispatch();
         }
-        for (Element e : elements) {
-            if (e != null) {
-                device.pool().recycle(e);
-            }
-        }
+        device.pool().recycleAll(elements);
     }
 
     private Peer route(ByteBuffer b, int n) {

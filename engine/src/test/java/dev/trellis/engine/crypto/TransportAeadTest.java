@@ -2,7 +2,6 @@ package dev.trellis.engine.crypto;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
@@ -166,8 +165,8 @@ class TransportAeadTest {
      */
     @Test
     void allocationDoesNotScaleWithPacketSize() throws Exception {
-        assumeTrue(ManagementFactory.getThreadMXBean()
-                instanceof com.sun.management.ThreadMXBean mx && mx.isThreadAllocatedMemoryEnabled());
+        assertThat(ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean mx
+                && mx.isThreadAllocatedMemoryEnabled()).as("this JVM counts allocated bytes per thread").isTrue();
         for (boolean direct : new boolean[] {false, true}) {
             ByteBuffer src = buffer(direct, 16_384);
             ByteBuffer dst = buffer(direct, 16_384 + 16);
