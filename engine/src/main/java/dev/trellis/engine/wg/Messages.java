@@ -1,5 +1,7 @@
 package dev.trellis.engine.wg;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
@@ -83,22 +85,26 @@ public final class Messages {
         a[off + 3] = (byte) (v >>> 24);
     }
 
+    // Little-endian views that leave the buffer's own byte order alone: the same buffer later
+    // carries big-endian IP headers to the TUN, so flipping its order here would be a trap.
+    private static final VarHandle INT_LE = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle LONG_LE = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
     /** Reads the little-endian 32-bit field at {@code off} bytes past the buffer's position. */
     public static int getIntLE(ByteBuffer b, int off) {
-        return b.order(ByteOrder.LITTLE_ENDIAN).getInt(b.position() + off);
+        return (int) INT_LE.get(b, b.position() + off);
     }
 
     public static long getLongLE(ByteBuffer b, int off) {
-        return b.order(ByteOrder.LITTLE_ENDIAN).getLong(b.position() + off);
+        return (long) LONG_LE.get(b, b.position() + off);
     }
 
     /** Writes a transport header at the buffer's position (absolute; position unchanged). */
     public static void putTransportHeader(ByteBuffer b, int receiver, long counter) {
         int p = b.position();
-        b.order(ByteOrder.LITTLE_ENDIAN);
-        b.putInt(p, TYPE_TRANSPORT);
-        b.putInt(p + TRANSPORT_RECEIVER, receiver);
-        b.putLong(p + TRANSPORT_COUNTER, counter);
+        INT_LE.set(b, p, TYPE_TRANSPORT);
+        INT_LE.set(b, p + TRANSPORT_RECEIVER, receiver);
+        LONG_LE.set(b, p + TRANSPORT_COUNTER, counter);
     }
 
     /**
