@@ -30,24 +30,26 @@ final class CookieChecker {
         if (mac1Key == null) {
             return false;
         }
-        int macOff = msg.length - 32;
-        byte[] expected = Blake2s.mac(mac1Key, 16, Arrays.copyOf(msg, macOff));
-        return MessageDigest.isEqual(expected, Arrays.copyOfRange(msg, macOff, macOff + 16));
+        return macMatches(mac1Key, msg, msg.length - 32);
     }
 
     synchronized boolean checkMac2(byte[] msg, InetSocketAddress source, long nowNanos) {
-        if (!secretSet || nowNanos - secretSetNanos > WgConstants.COOKIE_REFRESH_TIME.toNanos()) {
-            return false;
-        }
-        byte[] cookie = cookieFor(source);
-        int macOff = msg.length - 16;
-        byte[] expected = Blake2s.mac(cookie, 16, Arrays.copyOf(msg, macOff));
+        return secretFresh(nowNanos) && macMatches(cookieFor(source), msg, msg.length - 16);
+    }
+
+    /** Whether the 16-byte MAC at {@code macOff} is the keyed BLAKE2s of everything before it. */
+    private static boolean macMatches(byte[] key, byte[] msg, int macOff) {
+        byte[] expected = Blake2s.mac(key, 16, Arrays.copyOf(msg, macOff));
         return MessageDigest.isEqual(expected, Arrays.copyOfRange(msg, macOff, macOff + 16));
+    }
+
+    private boolean secretFresh(long nowNanos) {
+        return secretSet && nowNanos - secretSetNanos <= WgConstants.COOKIE_REFRESH_TIME.toNanos();
     }
 
     /** A cookie reply (64 bytes) to {@code msg}, whose sender index is {@code receiver}. */
     synchronized byte[] createReply(byte[] msg, int receiver, InetSocketAddress source, long nowNanos) {
-        if (!secretSet || nowNanos - secretSetNanos > WgConstants.COOKIE_REFRESH_TIME.toNanos()) {
+        if (!secretFresh(nowNanos)) {
             random.nextBytes(secret);
             secretSetNanos = nowNanos;
             secretSet = true;
