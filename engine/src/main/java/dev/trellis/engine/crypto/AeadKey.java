@@ -1,5 +1,6 @@
 package dev.trellis.engine.crypto;
 
+import dev.trellis.protocol.crypto.ChaChaPoly;
 import java.util.Objects;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;

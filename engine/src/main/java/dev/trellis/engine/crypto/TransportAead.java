@@ -1,5 +1,6 @@
 package dev.trellis.engine.crypto;
 
+import dev.trellis.protocol.crypto.ChaChaPoly;
 import java.nio.ByteBuffer;
 import java.nio.ReadOnlyBufferException;
 import java.security.GeneralSecurityException;

@@ -1,6 +1,6 @@
 /**
- * WireGuard's cryptographic primitives (X25519, ChaCha20-Poly1305, XChaCha20-Poly1305, BLAKE2s,
- * HMAC-BLAKE2s, the Noise KDF and TAI64N timestamps); every engine package may depend on it, and
- * it depends on nothing in Trellis.
+ * The data plane's own cryptography on top of {@code dev.trellis.protocol.crypto}: the packet
+ * AEAD (JDK or allocation-free), XChaCha20-Poly1305 for cookies and TAI64N timestamps; every
+ * engine package may depend on it.
  */
 package dev.trellis.engine.crypto;

@@ -1,6 +1,6 @@
 package dev.trellis.engine.wg;
 
-import dev.trellis.engine.crypto.Blake2s;
+import dev.trellis.protocol.crypto.Blake2s;
 import dev.trellis.engine.crypto.XChaChaPoly;
 import java.net.InetSocketAddress;
 import java.security.MessageDigest;

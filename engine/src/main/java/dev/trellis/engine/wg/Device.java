@@ -1,7 +1,7 @@
 package dev.trellis.engine.wg;
 
 import dev.trellis.engine.conn.Bind;
-import dev.trellis.engine.crypto.X25519;
+import dev.trellis.protocol.crypto.X25519;
 import dev.trellis.protocol.key.NodePrivateKey;
 import dev.trellis.protocol.key.NodePublicKey;
 import dev.trellis.protocol.key.PresharedKey;

@@ -2,9 +2,9 @@ package dev.trellis.engine.wg;
 
 import static java.nio.charset.StandardCharsets.US_ASCII;
 
-import dev.trellis.engine.crypto.Blake2s;
-import dev.trellis.engine.crypto.ChaChaPoly;
-import dev.trellis.engine.crypto.X25519;
+import dev.trellis.protocol.crypto.Blake2s;
+import dev.trellis.protocol.crypto.ChaChaPoly;
+import dev.trellis.protocol.crypto.X25519;
 import java.security.GeneralSecurityException;
 import java.util.Arrays;
 

@@ -1,5 +1,6 @@
 package dev.trellis.engine.crypto;
 
+import dev.trellis.protocol.crypto.ChaChaPoly;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.lang.management.ManagementFactory;
@@ -47,7 +48,7 @@ class ChaCha20Poly1305EngineTest {
     void rfc8439Section242() throws Exception {
         byte[] key = HEX.parseHex("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f");
         byte[] nonce = HEX.parseHex("000000000000004a00000000");
-        byte[] plain = ChaChaPolyTest.SUNSCREEN;
+        byte[] plain = Rfc8439.SUNSCREEN;
         String expected = "6e2e359a2568f98041ba0728dd0d6981e97e7aec1d4360c20a27afccfd9fae0b"
                 + "f91b65c5524733ab8f593dabcd62b3571639d624e65152ab8f530c359f0861d8"
                 + "07ca0dbf500d6a6156a38e088a22b65e52bc514d16ccf806818ce91ab7793736"
@@ -104,14 +105,14 @@ class ChaCha20Poly1305EngineTest {
     /** RFC 8439 §2.8.2 (seal) and Appendix A.5 (open), both with AAD and arbitrary nonces. */
     @Test
     void rfc8439Section282AndAppendixA5() {
-        byte[] plain = ChaChaPolyTest.SUNSCREEN;
-        byte[] aad = ChaChaPolyTest.AAD;
-        int[] n = nonceWords(ChaChaPolyTest.RFC_NONCE);
+        byte[] plain = Rfc8439.SUNSCREEN;
+        byte[] aad = Rfc8439.AAD;
+        int[] n = nonceWords(Rfc8439.NONCE);
         ByteBuffer out = ByteBuffer.allocate(plain.length + 16);
-        engine.seal(words(ChaChaPolyTest.KEY), n[0], n[1], n[2], ByteBuffer.wrap(aad), 0, aad.length,
+        engine.seal(words(Rfc8439.KEY), n[0], n[1], n[2], ByteBuffer.wrap(aad), 0, aad.length,
                 ByteBuffer.wrap(plain), 0, plain.length, out, 0);
         assertThat(HEX.formatHex(out.array()))
-                .isEqualTo(ChaChaPolyTest.RFC_CIPHERTEXT + ChaChaPolyTest.RFC_TAG);
+                .isEqualTo(Rfc8439.CIPHERTEXT + Rfc8439.TAG);
 
         byte[] key = HEX.parseHex("1c9240a5eb55d38af333888604f6b5f0473917c1402b80099dca5cbc207075c0");
         int[] n5 = nonceWords(HEX.parseHex("000000000102030405060708"));
@@ -181,10 +182,10 @@ class ChaCha20Poly1305EngineTest {
     /** Every tag bit and a sample of ciphertext bits; a rejected packet is left untouched. */
     @Test
     void tamperingIsDetectedAndNothingIsWritten() {
-        int[] key = words(ChaChaPolyTest.KEY);
+        int[] key = words(Rfc8439.KEY);
         for (boolean direct : new boolean[] {false, true}) {
             int len = 1420;
-            byte[] sealed = ChaChaPoly.seal(ChaChaPolyTest.KEY, 5, new byte[len], null);
+            byte[] sealed = ChaChaPoly.seal(Rfc8439.KEY, 5, new byte[len], null);
             ByteBuffer packet = buffer(direct, HEADER + sealed.length);
             for (int bit = 0; bit < sealed.length * 8; bit += bit >= len * 8 ? 1 : 97) {
                 packet.put(HEADER, sealed);
@@ -206,7 +207,7 @@ class ChaCha20Poly1305EngineTest {
     void steadyStateAllocatesNothing() throws Exception {
         assertThat(ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean mx
                 && mx.isThreadAllocatedMemoryEnabled()).as("this JVM counts allocated bytes per thread").isTrue();
-        AeadKey key = new AeadKey(ChaChaPolyTest.KEY);
+        AeadKey key = new AeadKey(Rfc8439.KEY);
         TransportAead aead = new TransportAead(TransportAead.Implementation.PURE_JAVA);
         int len = 1420;
         for (boolean direct : new boolean[] {false, true}) {
@@ -244,7 +245,7 @@ class ChaCha20Poly1305EngineTest {
         ByteBuffer in = packet.duplicate().position(HEADER);
         ByteBuffer out = packet.duplicate().position(HEADER);
         org.assertj.core.api.Assertions.assertThatThrownBy(
-                () -> aead.open(new AeadKey(ChaChaPolyTest.KEY), 1, in, out))
+                () -> aead.open(new AeadKey(Rfc8439.KEY), 1, in, out))
                 .isInstanceOf(AEADBadTagException.class);
         assertThat(in.position()).isEqualTo(HEADER);
         assertThat(out.position()).isEqualTo(HEADER);

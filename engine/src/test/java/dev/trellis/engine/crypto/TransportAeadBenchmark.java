@@ -1,5 +1,7 @@
 package dev.trellis.engine.crypto;
 
+import dev.trellis.protocol.crypto.ChaChaPoly;
+import dev.trellis.protocol.crypto.X25519;
 import java.nio.ByteBuffer;
 import java.util.Locale;
 import javax.crypto.Cipher;
@@ -17,7 +19,7 @@ public final class TransportAeadBenchmark {
 
     private static final int PAYLOAD = 1420;
     private static final int HEADER = 16;
-    private static final byte[] KEY = ChaChaPolyTest.KEY;
+    private static final byte[] KEY = Rfc8439.KEY;
 
     private interface Op {
         void run(long counter) throws Exception;

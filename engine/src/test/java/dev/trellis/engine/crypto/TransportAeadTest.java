@@ -1,5 +1,6 @@
 package dev.trellis.engine.crypto;
 
+import dev.trellis.protocol.crypto.ChaChaPoly;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -13,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 class TransportAeadTest {
 
-    private static final byte[] KEY_BYTES = ChaChaPolyTest.KEY;
+    private static final byte[] KEY_BYTES = Rfc8439.KEY;
     private static final AeadKey KEY = new AeadKey(KEY_BYTES);
     /** WireGuard transport header: type, receiver index, counter. */
     private static final int HEADER = 16;

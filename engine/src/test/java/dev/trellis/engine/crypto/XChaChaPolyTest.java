@@ -1,5 +1,6 @@
 package dev.trellis.engine.crypto;
 
+import dev.trellis.protocol.crypto.ChaChaPoly;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -23,15 +24,15 @@ class XChaChaPolyTest {
     void xchachaDraftSectionA31() throws Exception {
         byte[] nonce = HEX.parseHex("404142434445464748494a4b4c4d4e4f5051525354555657");
         byte[] sealed = XChaChaPoly.seal(
-                ChaChaPolyTest.KEY, nonce, ChaChaPolyTest.SUNSCREEN, ChaChaPolyTest.AAD);
+                Rfc8439.KEY, nonce, Rfc8439.SUNSCREEN, Rfc8439.AAD);
         assertThat(HEX.formatHex(sealed)).isEqualTo(
                 "bd6d179d3e83d43b9576579493c0e939572a1700252bfaccbed2902c21396cbb"
                 + "731c7f1b0b4aa6440bf3a82f4eda7e39ae64c6708c54c216cb96b72e1213b452"
                 + "2f8c9ba40db5d945b11b69b982c1bb9e3f3fac2bc369488f76b2383565d3fff9"
                 + "21f9664c97637da9768812f615c68b13b52e"
                 + "c0875924c1c7987947deafd8780acf49");
-        assertThat(XChaChaPoly.open(ChaChaPolyTest.KEY, nonce, sealed, ChaChaPolyTest.AAD))
-                .isEqualTo(ChaChaPolyTest.SUNSCREEN);
+        assertThat(XChaChaPoly.open(Rfc8439.KEY, nonce, sealed, Rfc8439.AAD))
+                .isEqualTo(Rfc8439.SUNSCREEN);
     }
 
     /** draft-irtf-cfrg-xchacha-03 §2.2.1 HChaCha20 vector, for the test's own HChaCha20. */

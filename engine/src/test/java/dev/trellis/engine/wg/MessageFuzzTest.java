@@ -1,7 +1,7 @@
 package dev.trellis.engine.wg;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import dev.trellis.engine.crypto.Blake2s;
+import dev.trellis.protocol.crypto.Blake2s;
 import java.net.InetSocketAddress;
 import java.util.Arrays;
 

@@ -1,13 +1,7 @@
 package dev.trellis.protocol.key;
 
-import java.math.BigInteger;
-import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
+import dev.trellis.protocol.crypto.X25519;
 import java.security.SecureRandom;
-import java.security.spec.NamedParameterSpec;
-import java.security.spec.XECPrivateKeySpec;
-import java.security.spec.XECPublicKeySpec;
-import javax.crypto.KeyAgreement;
 
 /**
  * A node's WireGuard (Curve25519) private key. It never prints itself: {@link #toString()} is
@@ -67,37 +61,10 @@ public final class NodePrivateKey {
     public NodePublicKey publicKey() {
         NodePublicKey pk = publicKey;
         if (pk == null) {
-            pk = NodePublicKey.fromBytes(x25519(raw, basePoint()));
+            pk = NodePublicKey.fromBytes(X25519.publicKey(raw));
             publicKey = pk;
         }
         return pk;
-    }
-
-    private static byte[] basePoint() {
-        byte[] u = new byte[KeyBytes.LENGTH];
-        u[0] = 9;
-        return u;
-    }
-
-    /** X25519 scalar multiplication through the JDK's XDH provider (RFC 7748 byte order). */
-    static byte[] x25519(byte[] scalar, byte[] u) {
-        try {
-            KeyFactory kf = KeyFactory.getInstance("XDH");
-            var priv = kf.generatePrivate(new XECPrivateKeySpec(NamedParameterSpec.X25519, scalar));
-            byte[] le = u.clone();
-            le[31] &= 127;
-            byte[] be = new byte[le.length];
-            for (int i = 0; i < le.length; i++) {
-                be[i] = le[le.length - 1 - i];
-            }
-            var pub = kf.generatePublic(new XECPublicKeySpec(NamedParameterSpec.X25519, new BigInteger(1, be)));
-            KeyAgreement ka = KeyAgreement.getInstance("XDH");
-            ka.init(priv);
-            ka.doPhase(pub, true);
-            return ka.generateSecret();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("X25519 failed: " + e.getMessage(), e);
-        }
     }
 
     @Override

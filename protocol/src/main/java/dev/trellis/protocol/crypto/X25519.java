@@ -1,4 +1,4 @@
-package dev.trellis.engine.crypto;
+package dev.trellis.protocol.crypto;
 
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;

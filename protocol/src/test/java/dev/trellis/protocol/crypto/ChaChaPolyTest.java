@@ -1,4 +1,4 @@
-package dev.trellis.engine.crypto;
+package dev.trellis.protocol.crypto;
 
 import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,4 +1,4 @@
-package dev.trellis.engine.crypto;
+package dev.trellis.protocol.crypto;
 
 import java.security.GeneralSecurityException;
 import java.util.Objects;
@@ -40,21 +40,21 @@ public final class ChaChaPoly {
     }
 
     /** WireGuard's 96-bit nonce for {@code counter}, which is unsigned: -1 is 2^64 - 1. */
-    static byte[] nonce(long counter) {
+    public static byte[] nonce(long counter) {
         byte[] nonce = new byte[NONCE_LENGTH];
         writeNonce(counter, nonce);
         return nonce;
     }
 
     /** Bytes 0..3 stay zero; the caller's array is reused on the data path. */
-    static void writeNonce(long counter, byte[] nonce) {
+    public static void writeNonce(long counter, byte[] nonce) {
         for (int i = 0; i < 8; i++) {
             nonce[4 + i] = (byte) (counter >>> (8 * i));
         }
     }
 
     /** RFC 8439 §2.8 with an arbitrary 12-byte nonce, so its test vector can be checked. */
-    static byte[] sealWithNonce(byte[] key, byte[] nonce, byte[] plaintext, byte[] aad) {
+    public static byte[] sealWithNonce(byte[] key, byte[] nonce, byte[] plaintext, byte[] aad) {
         Objects.requireNonNull(plaintext, "plaintext");
         try {
             return cipher(Cipher.ENCRYPT_MODE, key, nonce, aad).doFinal(plaintext);
@@ -63,7 +63,7 @@ public final class ChaChaPoly {
         }
     }
 
-    static byte[] openWithNonce(byte[] key, byte[] nonce, byte[] ciphertextAndTag, byte[] aad)
+    public static byte[] openWithNonce(byte[] key, byte[] nonce, byte[] ciphertextAndTag, byte[] aad)
             throws AEADBadTagException {
         Objects.requireNonNull(ciphertextAndTag, "ciphertextAndTag");
         if (ciphertextAndTag.length < TAG_LENGTH) {

@@ -1,4 +1,4 @@
-package dev.trellis.engine.crypto;
+package dev.trellis.protocol.crypto;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package dev.trellis.engine.crypto;
+package dev.trellis.protocol.crypto;
 
 import java.util.Arrays;
 import java.util.Objects;
