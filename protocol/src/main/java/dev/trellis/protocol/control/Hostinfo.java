@@ -1,0 +1,12 @@
+package dev.trellis.protocol.control;
+
+/**
+ * What a node says about itself. Every field may be absent (null) in a message from an older
+ * or more private node.
+ *
+ * @param hostname the OS hostname; the coordinator derives the node's DNS-safe name from it
+ * @param os "linux", "macos", "windows", …
+ * @param osVersion free text, e.g. a kernel release
+ * @param trellisVersion the node's build version
+ */
+public record Hostinfo(String hostname, String os, String osVersion, String trellisVersion) {}
