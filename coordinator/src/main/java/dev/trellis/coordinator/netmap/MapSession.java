@@ -1,0 +1,195 @@
+package dev.trellis.coordinator.netmap;
+
+import dev.trellis.protocol.control.DnsConfig;
+import dev.trellis.protocol.control.FilterRule;
+import dev.trellis.protocol.control.MapResponse;
+import dev.trellis.protocol.control.Node;
+import dev.trellis.protocol.control.PeerChange;
+import dev.trellis.protocol.control.UserProfile;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One node's open map stream. The hub records changes into the session's {@link PendingDelta}
+ * (cheap, never blocks on the network); the session's own writer thread sends the full map
+ * first, then drains the delta into one message whenever something is pending, or sends a
+ * keep-alive after {@code keepAlive} of silence. A slow reader therefore costs memory bounded
+ * by its peer count, and never slows the hub or other nodes.
+ */
+public final class MapSession implements AutoCloseable {
+    /** Where the session's messages go: the node's control connection. */
+    @FunctionalInterface
+    public interface Sink {
+        void send(MapResponse response) throws IOException;
+    }
+
+    private final NetMapHub hub;
+    private final long nodeId;
+    private final long requestId;
+    private final Sink sink;
+    private final Clock clock;
+    private final long keepAliveNanos;
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition wake = lock.newCondition();
+    private final PendingDelta pending = new PendingDelta();
+    private MapResponse full;
+    private long seq;
+    private boolean closed;
+    /** The last filter queued, so that an unchanged one is not resent. Guarded by the hub's lock. */
+    List<FilterRule> lastFilter;
+    /** This node as the hub last described it to the policy. Guarded by the hub's lock. */
+    Node viewer;
+
+    MapSession(NetMapHub hub, long nodeId, long requestId, Sink sink, Clock clock, Duration keepAlive) {
+        this.hub = hub;
+        this.nodeId = nodeId;
+        this.requestId = requestId;
+        this.sink = Objects.requireNonNull(sink);
+        this.clock = clock;
+        this.keepAliveNanos = keepAlive.toNanos();
+    }
+
+    public long nodeId() {
+        return nodeId;
+    }
+
+    public long requestId() {
+        return requestId;
+    }
+
+    void start(MapResponse fullMap) {
+        lock.lock();
+        try {
+            full = fullMap;
+            seq = fullMap.seq();
+        } finally {
+            lock.unlock();
+        }
+        Thread.ofVirtual().name("map-" + nodeId).start(this::run);
+    }
+
+    void self(Node node) {
+        record(() -> pending.self(node));
+    }
+
+    void peerChanged(Node peer, UserProfile owner) {
+        record(() -> pending.peerChanged(peer, owner));
+    }
+
+    void peerRemoved(long id) {
+        record(() -> pending.peerRemoved(id));
+    }
+
+    void peerPatched(PeerChange change) {
+        record(() -> pending.peerPatched(change));
+    }
+
+    void filter(List<FilterRule> rules) {
+        record(() -> pending.filter(rules));
+    }
+
+    void dns(DnsConfig config) {
+        record(() -> pending.dns(config));
+    }
+
+    private void record(Runnable change) {
+        lock.lock();
+        try {
+            if (!closed) {
+                change.run();
+                wake.signal();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public boolean isClosed() {
+        lock.lock();
+        try {
+            return closed;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Ends the stream; the node goes offline unless a newer session replaced this one. */
+    @Override
+    public void close() {
+        if (markClosed()) {
+            hub.closed(this);
+        }
+    }
+
+    private boolean markClosed() {
+        lock.lock();
+        try {
+            if (closed) {
+                return false;
+            }
+            closed = true;
+            wake.signal();
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void run() {
+        try {
+            MapResponse next = takeFull();
+            while (next != null) {
+                sink.send(next);
+                next = awaitNext();
+            }
+        } catch (IOException e) {
+            // The node went away; close() below takes it offline.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            close();
+        }
+    }
+
+    private MapResponse takeFull() {
+        lock.lock();
+        try {
+            MapResponse first = full;
+            full = null;
+            return closed ? null : first;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The next message to send, or null once closed. */
+    private MapResponse awaitNext() throws InterruptedException {
+        lock.lock();
+        try {
+            long remaining = keepAliveNanos;
+            while (!closed && pending.isEmpty()) {
+                if (remaining <= 0) {
+                    return MapResponse.keepAlive(requestId, ++seq, clock.instant());
+                }
+                remaining = wake.awaitNanos(remaining);
+            }
+            if (closed) {
+                return null;
+            }
+            return pending.drain(requestId, ++seq, clock.instant());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "MapSession[node=" + nodeId + ", request=" + requestId + "]";
+    }
+}

@@ -1,0 +1,334 @@
+package dev.trellis.coordinator.netmap;
+
+import dev.trellis.protocol.control.DnsConfig;
+import dev.trellis.protocol.control.FilterRule;
+import dev.trellis.protocol.control.MapResponse;
+import dev.trellis.protocol.control.Node;
+import dev.trellis.protocol.control.PeerChange;
+import dev.trellis.protocol.control.UserProfile;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The coordinator's live view of its nodes, and the fan-out of every change to the map
+ * streams it affects. A change costs one policy check and one in-memory merge per open
+ * session that can see the changed node, never a database read or a network write on the
+ * caller's thread: each {@link MapSession} sends on its own thread.
+ *
+ * <p>The hub holds nodes as the control protocol describes them; the caller (the coordinator
+ * service) persists first, then tells the hub. Online state is the hub's own: a node is online
+ * while it holds a map stream.
+ */
+public final class NetMapHub {
+    /** Hears when nodes come and go, e.g. to persist last-seen or remove ephemeral nodes. */
+    public interface Listener {
+        void online(long nodeId);
+
+        void offline(long nodeId, Instant lastSeen);
+    }
+
+    private final PeerPolicy policy;
+    private final Clock clock;
+    private final Duration keepAlive;
+    private final Listener listener;
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Map<Long, Node> nodes = new LinkedHashMap<>();
+    private final Map<Long, UserProfile> users = new HashMap<>();
+    private final Map<Long, MapSession> sessions = new HashMap<>();
+    private DnsConfig dns;
+
+    public NetMapHub(PeerPolicy policy, DnsConfig dns, Clock clock, Duration keepAlive, Listener listener) {
+        this.policy = Objects.requireNonNull(policy);
+        this.dns = Objects.requireNonNull(dns);
+        this.clock = Objects.requireNonNull(clock);
+        this.keepAlive = Objects.requireNonNull(keepAlive);
+        this.listener = Objects.requireNonNull(listener);
+    }
+
+    public void putUser(UserProfile user) {
+        lock.lock();
+        try {
+            users.put(user.id(), user);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public Optional<Node> node(long id) {
+        lock.lock();
+        try {
+            return Optional.ofNullable(nodes.get(id));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public List<Node> nodes() {
+        lock.lock();
+        try {
+            return List.copyOf(nodes.values());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public boolean isOnline(long id) {
+        lock.lock();
+        try {
+            return sessions.containsKey(id);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public int sessionCount() {
+        lock.lock();
+        try {
+            return sessions.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Loads nodes without notifying anyone: for start-up, before any session opens. */
+    public void load(Collection<Node> all) {
+        lock.lock();
+        try {
+            for (Node n : all) {
+                nodes.put(n.id(), withOnline(n, false, n.lastSeen()));
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * A node was added or changed as a whole (registered, re-keyed, renamed, re-tagged,
+     * expired). Sessions that can see it now get it; sessions that could see it before but not
+     * now drop it; its own session gets its new self and any peers it gains or loses.
+     */
+    public void upsert(Node node) {
+        lock.lock();
+        try {
+            Node old = nodes.get(node.id());
+            boolean online = sessions.containsKey(node.id());
+            Node current = withOnline(node, online, online ? null : node.lastSeen());
+            nodes.put(node.id(), current);
+            UserProfile owner = users.get(current.user());
+            for (MapSession s : sessions.values()) {
+                if (s.nodeId() == node.id()) {
+                    continue;
+                }
+                boolean before = old != null && policy.visible(s.viewer, old);
+                if (policy.visible(s.viewer, current)) {
+                    s.peerChanged(current, owner);
+                } else if (before) {
+                    s.peerRemoved(node.id());
+                }
+                refreshFilter(s);
+            }
+            MapSession own = sessions.get(node.id());
+            if (own != null) {
+                Node previousView = own.viewer;
+                own.viewer = current;
+                own.self(current);
+                for (Node peer : nodes.values()) {
+                    if (peer.id() == node.id()) {
+                        continue;
+                    }
+                    boolean was = policy.visible(previousView, peer);
+                    boolean is = policy.visible(current, peer);
+                    if (is && !was) {
+                        own.peerChanged(peer, users.get(peer.user()));
+                    } else if (was && !is) {
+                        own.peerRemoved(peer.id());
+                    }
+                }
+                refreshFilter(own);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** A node was deleted: every session that could see it forgets it; its own stream ends. */
+    public void remove(long nodeId) {
+        MapSession own;
+        lock.lock();
+        try {
+            Node old = nodes.remove(nodeId);
+            own = sessions.remove(nodeId);
+            if (old == null) {
+                return;
+            }
+            for (MapSession s : sessions.values()) {
+                if (policy.visible(s.viewer, old)) {
+                    s.peerRemoved(nodeId);
+                }
+                refreshFilter(s);
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (own != null) {
+            own.close();
+        }
+    }
+
+    /** A small change to one node (endpoints, disco key, relay home): patched, not resent. */
+    public void patch(PeerChange change) {
+        lock.lock();
+        try {
+            Node old = nodes.get(change.nodeId());
+            if (old == null) {
+                return;
+            }
+            Node current = old.with(change);
+            nodes.put(current.id(), current);
+            for (MapSession s : sessions.values()) {
+                if (s.nodeId() != current.id() && policy.visible(s.viewer, current)) {
+                    s.peerPatched(change);
+                }
+            }
+            MapSession own = sessions.get(current.id());
+            if (own != null) {
+                own.viewer = current;
+                own.self(current);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** New DNS settings for everyone. */
+    public void dns(DnsConfig config) {
+        lock.lock();
+        try {
+            dns = Objects.requireNonNull(config);
+            for (MapSession s : sessions.values()) {
+                s.dns(config);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Opens node {@code nodeId}'s map stream: the full map is sent first, then deltas. A
+     * session the node already had is closed (the node reconnected before the old connection
+     * was noticed dead). Returns empty if the hub does not know the node.
+     */
+    public Optional<MapSession> open(long nodeId, long requestId, MapSession.Sink sink) {
+        MapSession replaced;
+        MapSession session;
+        boolean cameOnline;
+        lock.lock();
+        try {
+            Node self = nodes.get(nodeId);
+            if (self == null) {
+                return Optional.empty();
+            }
+            session = new MapSession(this, nodeId, requestId, sink, clock, keepAlive);
+            replaced = sessions.put(nodeId, session);
+            cameOnline = replaced == null;
+            Instant now = clock.instant();
+            self = withOnline(self, true, null);
+            nodes.put(nodeId, self);
+            session.viewer = self;
+            List<Node> peers = new ArrayList<>();
+            Map<Long, UserProfile> profiles = new LinkedHashMap<>();
+            profiles.put(self.user(), users.get(self.user()));
+            for (Node peer : nodes.values()) {
+                if (peer.id() != nodeId && policy.visible(self, peer)) {
+                    peers.add(peer);
+                    profiles.putIfAbsent(peer.user(), users.get(peer.user()));
+                }
+            }
+            profiles.values().removeIf(Objects::isNull);
+            List<FilterRule> filter = policy.filterFor(self);
+            session.lastFilter = filter;
+            session.start(new MapResponse(requestId, 1, false, self, List.copyOf(peers), null, null, null,
+                    filter, dns, List.copyOf(profiles.values()), now));
+            if (cameOnline) {
+                PeerChange change = PeerChange.online(nodeId, true, null);
+                for (MapSession s : sessions.values()) {
+                    if (s != session && policy.visible(s.viewer, self)) {
+                        s.peerPatched(change);
+                    }
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (replaced != null) {
+            replaced.close();
+        }
+        if (cameOnline) {
+            listener.online(nodeId);
+        }
+        return Optional.of(session);
+    }
+
+    /** Called by a session once it has closed. */
+    void closed(MapSession session) {
+        Instant lastSeen = clock.instant();
+        lock.lock();
+        try {
+            if (!sessions.remove(session.nodeId(), session)) {
+                return; // replaced by a newer session, or the node was removed
+            }
+            Node old = nodes.get(session.nodeId());
+            if (old == null) {
+                return;
+            }
+            Node current = withOnline(old, false, lastSeen);
+            nodes.put(current.id(), current);
+            PeerChange change = PeerChange.online(current.id(), false, lastSeen);
+            for (MapSession s : sessions.values()) {
+                if (policy.visible(s.viewer, current)) {
+                    s.peerPatched(change);
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        listener.offline(session.nodeId(), lastSeen);
+    }
+
+    /** Closes every session, e.g. at shutdown. */
+    public void closeAll() {
+        List<MapSession> all;
+        lock.lock();
+        try {
+            all = new ArrayList<>(sessions.values());
+        } finally {
+            lock.unlock();
+        }
+        all.forEach(MapSession::close);
+    }
+
+    private void refreshFilter(MapSession s) {
+        List<FilterRule> filter = policy.filterFor(s.viewer);
+        if (!filter.equals(s.lastFilter)) {
+            s.lastFilter = filter;
+            s.filter(filter);
+        }
+    }
+
+    private static Node withOnline(Node n, boolean online, Instant lastSeen) {
+        return new Node(n.id(), n.stableId(), n.name(), n.user(), n.key(), n.keyExpiry(), n.discoKey(),
+                n.addresses(), n.allowedIps(), n.endpoints(), n.homeRelay(), n.hostinfo(), n.created(),
+                lastSeen, online, n.tags(), n.expired());
+    }
+}

@@ -1,0 +1,105 @@
+package dev.trellis.coordinator.netmap;
+
+import dev.trellis.protocol.control.DnsConfig;
+import dev.trellis.protocol.control.FilterRule;
+import dev.trellis.protocol.control.MapResponse;
+import dev.trellis.protocol.control.Node;
+import dev.trellis.protocol.control.PeerChange;
+import dev.trellis.protocol.control.UserProfile;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The changes one session has not sent yet, merged so that its size is bounded by the number of
+ * peers, however slowly the node reads: a peer changed twice is sent once, a patch to a peer
+ * whose whole node is pending is folded into that node, a removal cancels pending changes.
+ * A node applies a delta as removals, then whole nodes, then patches; the merge keeps that
+ * order's result equal to applying every change one by one. Not thread-safe: its session
+ * guards it.
+ */
+final class PendingDelta {
+    private Node self;
+    private final Map<Long, Node> changed = new LinkedHashMap<>();
+    private final Set<Long> removed = new LinkedHashSet<>();
+    private final Map<Long, PeerChange> patches = new LinkedHashMap<>();
+    private final Map<Long, UserProfile> users = new LinkedHashMap<>();
+    private List<FilterRule> filter;
+    private DnsConfig dns;
+
+    boolean isEmpty() {
+        return self == null && changed.isEmpty() && removed.isEmpty() && patches.isEmpty()
+                && filter == null && dns == null && users.isEmpty();
+    }
+
+    void self(Node node) {
+        self = node;
+    }
+
+    void peerChanged(Node peer, UserProfile owner) {
+        patches.remove(peer.id());
+        changed.put(peer.id(), peer);
+        if (owner != null) {
+            users.put(owner.id(), owner);
+        }
+    }
+
+    void peerRemoved(long id) {
+        changed.remove(id);
+        patches.remove(id);
+        removed.add(id);
+    }
+
+    void peerPatched(PeerChange change) {
+        Node whole = changed.get(change.nodeId());
+        if (whole != null) {
+            changed.put(whole.id(), whole.with(change));
+        } else {
+            patches.merge(change.nodeId(), change, PendingDelta::merge);
+        }
+    }
+
+    void filter(List<FilterRule> rules) {
+        filter = rules;
+    }
+
+    void dns(DnsConfig config) {
+        dns = config;
+    }
+
+    /** Empties this delta into one map response. */
+    MapResponse drain(long requestId, long seq, Instant now) {
+        MapResponse response = new MapResponse(requestId, seq, false, self,
+                null,
+                changed.isEmpty() ? null : List.copyOf(changed.values()),
+                removed.isEmpty() ? null : List.copyOf(removed),
+                patches.isEmpty() ? null : List.copyOf(patches.values()),
+                filter, dns,
+                users.isEmpty() ? null : new ArrayList<>(users.values()),
+                now);
+        self = null;
+        changed.clear();
+        removed.clear();
+        patches.clear();
+        users.clear();
+        filter = null;
+        dns = null;
+        return response;
+    }
+
+    /** Later fields win; fields the later change leaves null keep the earlier value. */
+    static PeerChange merge(PeerChange earlier, PeerChange later) {
+        return new PeerChange(later.nodeId(),
+                later.online() != null ? later.online() : earlier.online(),
+                later.lastSeen() != null ? later.lastSeen() : earlier.lastSeen(),
+                later.endpoints() != null ? later.endpoints() : earlier.endpoints(),
+                later.key() != null ? later.key() : earlier.key(),
+                later.keyExpiry() != null ? later.keyExpiry() : earlier.keyExpiry(),
+                later.discoKey() != null ? later.discoKey() : earlier.discoKey(),
+                later.homeRelay() != null ? later.homeRelay() : earlier.homeRelay());
+    }
+}
