@@ -10,6 +10,7 @@ import dev.trellis.protocol.net.IpPrefix;
 import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,7 +25,7 @@ import java.util.OptionalInt;
  */
 public record WgConfig(Map<NodePublicKey, Peer> peers) {
     public WgConfig {
-        peers = Map.copyOf(peers);
+        peers = Collections.unmodifiableMap(new LinkedHashMap<>(peers)); // ordered by node ID
     }
 
     /** One peer as WireGuard needs it. */
