@@ -1,5 +1,6 @@
 package dev.trellis.protocol.control;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 
 /**
@@ -11,7 +12,10 @@ import java.util.List;
  * @param dstPorts destinations on this node
  * @param ipProto IANA protocol numbers; empty = the default set
  */
-public record FilterRule(List<String> srcIps, List<PortRange> dstPorts, List<Integer> ipProto) {
+public record FilterRule(
+        @JsonProperty("SrcIPs") List<String> srcIps,
+        List<PortRange> dstPorts,
+        @JsonProperty("IPProto") List<Integer> ipProto) {
     public FilterRule {
         srcIps = srcIps == null ? List.of() : List.copyOf(srcIps);
         dstPorts = dstPorts == null ? List.of() : List.copyOf(dstPorts);
@@ -23,5 +27,5 @@ public record FilterRule(List<String> srcIps, List<PortRange> dstPorts, List<Int
             List.of(new FilterRule(List.of("*"), List.of(new PortRange("*", 0, 65535)), List.of()));
 
     /** Destination {@code ip} (address, prefix or "*") and ports {@code first..last}. */
-    public record PortRange(String ip, int first, int last) {}
+    public record PortRange(@JsonProperty("IP") String ip, int first, int last) {}
 }

@@ -1,5 +1,7 @@
 package dev.trellis.protocol.control;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+
 /**
  * What a node says about itself. Every field may be absent (null) in a message from an older
  * or more private node.
@@ -9,4 +11,8 @@ package dev.trellis.protocol.control;
  * @param osVersion free text, e.g. a kernel release
  * @param trellisVersion the node's build version
  */
-public record Hostinfo(String hostname, String os, String osVersion, String trellisVersion) {}
+public record Hostinfo(
+        String hostname,
+        @JsonProperty("OS") String os,
+        @JsonProperty("OSVersion") String osVersion,
+        String trellisVersion) {}

@@ -1,5 +1,6 @@
 package dev.trellis.protocol.control;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.Instant;
 import java.util.List;
 
@@ -31,7 +32,7 @@ public record MapResponse(
         List<Long> peersRemoved,
         List<PeerChange> peersChangedPatch,
         List<FilterRule> packetFilter,
-        DnsConfig dns,
+        @JsonProperty("DNS") DnsConfig dns,
         List<UserProfile> userProfiles,
         Instant controlTime) implements ControlMessage {
 

@@ -1,5 +1,6 @@
 package dev.trellis.protocol.control;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.trellis.protocol.key.NodePublicKey;
 import dev.trellis.protocol.net.IpPrefix;
 import java.time.Instant;
@@ -37,7 +38,7 @@ public record Node(
         Instant keyExpiry,
         String discoKey,
         List<IpPrefix> addresses,
-        List<IpPrefix> allowedIps,
+        @JsonProperty("AllowedIPs") List<IpPrefix> allowedIps,
         List<String> endpoints,
         Integer homeRelay,
         Hostinfo hostinfo,

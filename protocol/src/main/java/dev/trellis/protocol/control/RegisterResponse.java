@@ -1,5 +1,6 @@
 package dev.trellis.protocol.control;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.Instant;
 
 /**
@@ -17,6 +18,6 @@ public record RegisterResponse(
         UserProfile user,
         boolean machineAuthorized,
         boolean nodeKeyExpired,
-        String authUrl,
+        @JsonProperty("AuthURL") String authUrl,
         Instant keyExpiry,
         String error) implements ControlMessage {}

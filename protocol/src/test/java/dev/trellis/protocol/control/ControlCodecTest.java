@@ -52,6 +52,16 @@ class ControlCodecTest {
     }
 
     @Test
+    void acronymsAreSpeltAsTailscaleSpellsThem() {
+        String json = new String(ControlCodec.encode(new MapResponse(2, 1, false, node(1), List.of(), null, null, null,
+                FilterRule.ALLOW_ALL, new DnsConfig("d", null, null), null, T)), UTF_8);
+        assertThat(json).contains("\"DNS\":{", "\"AllowedIPs\":[", "\"SrcIPs\":[\"*\"]", "\"IP\":\"*\"",
+                "\"OS\":\"linux\"");
+        String reg = new String(ControlCodec.encode(new RegisterResponse(1, null, false, false, "http://x/register/a", null, null)), UTF_8);
+        assertThat(reg).contains("\"AuthURL\":\"http://x/register/a\"");
+    }
+
+    @Test
     void unknownFieldsAreIgnoredForForwardCompatibility() throws Exception {
         String json = "{\"Type\":\"Error\",\"Id\":3,\"Code\":\"INTERNAL\",\"Message\":\"x\",\"FromTheFuture\":{\"a\":[1]}}";
         assertThat(ControlCodec.decode(json.getBytes(UTF_8)))
