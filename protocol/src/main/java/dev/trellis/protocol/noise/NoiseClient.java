@@ -24,11 +24,10 @@ public final class NoiseClient {
     /**
      * Builds the handshake initiation for {@code serverKey} at {@code protocolVersion}.
      *
-     * @throws IllegalArgumentException if the version is outside 0..65535
-     * @throws NoiseException if {@code serverKey} is a low-order point (no real key is)
+     * @throws IllegalArgumentException if the version is outside 0..65535, or {@code serverKey} is
+     *     a low-order point (a misconfiguration: no real key is)
      */
-    public static Pending start(MachinePrivateKey machineKey, MachinePublicKey serverKey, int protocolVersion)
-            throws NoiseException {
+    public static Pending start(MachinePrivateKey machineKey, MachinePublicKey serverKey, int protocolVersion) {
         byte[] ephemeralPrivate = X25519.generatePrivateKey();
         try {
             return start(machineKey, serverKey, protocolVersion, ephemeralPrivate);
@@ -39,7 +38,7 @@ public final class NoiseClient {
 
     /** As {@link #start(MachinePrivateKey, MachinePublicKey, int)} with a chosen ephemeral key, for tests. */
     static Pending start(MachinePrivateKey machineKey, MachinePublicKey serverKey, int protocolVersion,
-            byte[] ephemeralPrivate) throws NoiseException {
+            byte[] ephemeralPrivate) {
         Objects.requireNonNull(machineKey, "machineKey");
         Objects.requireNonNull(serverKey, "serverKey");
         Wire.checkVersion(protocolVersion);
@@ -56,7 +55,7 @@ public final class NoiseClient {
             System.arraycopy(payload, 0, initiation, Wire.INITIATION_HEADER_LENGTH, payload.length);
         } catch (NoiseException e) {
             initiator.destroy();
-            throw e;
+            throw new IllegalArgumentException("coordinator key is not usable: " + e.getMessage(), e);
         }
         return new Pending(initiator, serverKey, protocolVersion, initiation);
     }

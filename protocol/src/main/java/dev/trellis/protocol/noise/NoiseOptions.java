@@ -33,7 +33,8 @@ public final class NoiseOptions {
      */
     public NoiseOptions withMaxMessageBytes(int maxMessageBytes) {
         if (maxMessageBytes < 0 || maxMessageBytes > MAX_ARRAY) {
-            throw new IllegalArgumentException("maxMessageBytes must be 0.." + MAX_ARRAY + ", got " + maxMessageBytes);
+            throw new IllegalArgumentException(
+                    "maxMessageBytes must be 0.." + MAX_ARRAY + ", got " + maxMessageBytes);
         }
         return new NoiseOptions(maxMessageBytes, recordLimit);
     }

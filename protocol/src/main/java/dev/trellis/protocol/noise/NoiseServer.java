@@ -57,7 +57,8 @@ public final class NoiseServer {
         int length = Wire.getU16(initiation, 3);
         if (length != Wire.INITIATION_PAYLOAD_LENGTH || initiation.length != Wire.INITIATION_LENGTH) {
             throw new NoiseException("handshake initiation of " + initiation.length + " bytes (length field "
-                    + length + "), expected " + Wire.INITIATION_LENGTH + " (" + Wire.INITIATION_PAYLOAD_LENGTH + ")");
+                    + length + "), expected " + Wire.INITIATION_LENGTH + " (length field "
+                    + Wire.INITIATION_PAYLOAD_LENGTH + ")");
         }
         byte[] staticPrivate = serverKey.toBytes();
         IkHandshake.Responder responder = new IkHandshake.Responder(staticPrivate, Wire.prologue(version));

@@ -131,12 +131,16 @@ final class RealNoiseConnection implements NoiseConnection {
         }
     }
 
-    /** Sends raw bytes of the plaintext stream, without a length prefix: for protocol tests only. */
-    void writeRawForTest(byte[] plaintext) throws IOException {
+    /**
+     * For protocol tests only: sends each chunk of the plaintext stream as one record of its own
+     * (empty ones too), with no length prefix added.
+     */
+    void writeRecordsForTest(byte[]... chunks) throws IOException {
         writeLock.lock();
         try {
-            append(plaintext);
-            if (txFill > 0) {
+            for (byte[] chunk : chunks) {
+                System.arraycopy(chunk, 0, txPlaintext, 0, chunk.length);
+                txFill = chunk.length;
                 sealRecord();
             }
             out.flush();

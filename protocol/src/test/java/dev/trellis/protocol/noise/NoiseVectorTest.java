@@ -47,7 +47,8 @@ class NoiseVectorTest {
         };
         assertThat(X25519.publicKey(respStatic)).isEqualTo(respStaticPublic);
 
-        IkHandshake.Initiator initiator = new IkHandshake.Initiator(initStatic, respStaticPublic, prologue, initEphemeral);
+        IkHandshake.Initiator initiator =
+                new IkHandshake.Initiator(initStatic, respStaticPublic, prologue, initEphemeral);
         IkHandshake.Responder responder = new IkHandshake.Responder(respStatic, prologue);
 
         byte[] first = initiator.writeFirst(HEX.parseHex(messages[0][0]));
@@ -66,10 +67,11 @@ class NoiseVectorTest {
         assertThat(HEX.formatHex(responderSession.handshakeHash())).isEqualTo(handshakeHash);
 
         // After the handshake the initiator sends first; the vector alternates directions.
-        TransportCipher initiatorSend = new TransportCipher(initiatorSession.initiatorToResponder(), Long.MAX_VALUE);
-        TransportCipher responderReceive = new TransportCipher(responderSession.initiatorToResponder(), Long.MAX_VALUE);
-        TransportCipher responderSend = new TransportCipher(responderSession.responderToInitiator(), Long.MAX_VALUE);
-        TransportCipher initiatorReceive = new TransportCipher(initiatorSession.responderToInitiator(), Long.MAX_VALUE);
+        long limit = NoiseOptions.DEFAULT_RECORD_LIMIT;
+        TransportCipher initiatorSend = new TransportCipher(initiatorSession.initiatorToResponder(), limit);
+        TransportCipher responderReceive = new TransportCipher(responderSession.initiatorToResponder(), limit);
+        TransportCipher responderSend = new TransportCipher(responderSession.responderToInitiator(), limit);
+        TransportCipher initiatorReceive = new TransportCipher(initiatorSession.responderToInitiator(), limit);
         for (int i = 2; i < messages.length; i++) {
             boolean fromInitiator = i % 2 == 0;
             TransportCipher send = fromInitiator ? initiatorSend : responderSend;
