@@ -1,2 +1,2 @@
-/** Typed keys (node, preshared) with safe text forms; every module may depend on this package. */
+/** Typed keys (node, machine, preshared) with safe text forms; every module may depend on this package. */
 package dev.trellis.protocol.key;
