@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.module.SimpleModule;
+import dev.trellis.protocol.key.MachinePublicKey;
 import dev.trellis.protocol.key.NodePublicKey;
 import dev.trellis.protocol.net.IpPrefix;
 import java.io.IOException;
@@ -26,6 +27,7 @@ public final class TrellisJsonModule extends SimpleModule {
     public TrellisJsonModule() {
         super("trellis");
         text(NodePublicKey.class, NodePublicKey::parse);
+        text(MachinePublicKey.class, MachinePublicKey::parse);
         text(IpPrefix.class, IpPrefix::parse);
         text(Instant.class, Instant::parse);
     }
