@@ -28,7 +28,9 @@ final class NodeScripts {
   private static final Pattern ENTRY = Pattern.compile("\"([^\"]+)\"\\s*:\\s*\"([^\"]+)\"");
   private static final Pattern VERSION = Pattern.compile("\"version\"\\s*:\\s*\"([^\"]+)\"");
   private static final AtomicInteger SEQUENCE = new AtomicInteger();
+  private static final int MIN_NODE_MAJOR = 20;
   private static boolean installed;
+  private static Path node;
 
   private NodeScripts() {}
 
@@ -62,10 +64,39 @@ final class NodeScripts {
     return dir.resolve(prefix + "-" + ProcessHandle.current().pid() + "-" + SEQUENCE.incrementAndGet() + ".log");
   }
 
-  static Path node() {
-    return onPath("node").orElseThrow(() -> new OidcLabException(
-        "node is not on PATH: the OIDC fixtures run Node.js 20 or later"
+  /** Node.js on PATH, checked once to be version 20 or later (what oidc-provider 9 and playwright-core need). */
+  static synchronized Path node() {
+    if (node != null) {
+      return node;
+    }
+    Path found = onPath("node").orElseThrow(() -> new OidcLabException(
+        "node is not on PATH: the OIDC fixtures run Node.js " + MIN_NODE_MAJOR + " or later"
             + " (where none is preinstalled: apt-get install -y nodejs npm)"));
+    String version = nodeVersion(found);
+    Matcher m = Pattern.compile("^v(\\d+)\\.").matcher(version);
+    if (!m.find() || Integer.parseInt(m.group(1)) < MIN_NODE_MAJOR) {
+      throw new OidcLabException(found + " is Node.js " + version + "; the OIDC fixtures (oidc-provider 9,"
+          + " playwright-core) need " + MIN_NODE_MAJOR + " or later");
+    }
+    node = found;
+    return node;
+  }
+
+  private static String nodeVersion(Path node) {
+    try {
+      Process process = new ProcessBuilder(node.toString(), "--version").redirectErrorStream(true)
+          .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+      if (!process.waitFor(20, TimeUnit.SECONDS)) {
+        killTree(process, Duration.ZERO);
+        throw new OidcLabException("`" + node + " --version` did not finish within 20 s");
+      }
+      return new String(process.getInputStream().readNBytes(200), StandardCharsets.UTF_8).strip();
+    } catch (IOException e) {
+      throw new OidcLabException("cannot run " + node + ": " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new OidcLabException("interrupted running " + node + " --version", e);
+    }
   }
 
   /** Makes lab/oidc/node_modules match package-lock.json, running {@code npm ci} at most once per JVM. */

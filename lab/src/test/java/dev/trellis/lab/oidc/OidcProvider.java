@@ -160,7 +160,7 @@ public final class OidcProvider implements AutoCloseable {
     try {
       line = firstLine.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
-      throw new OidcLabException("the OIDC provider did not print READY within " + timeout.toSeconds() + " s; log "
+      throw new OidcLabException("the OIDC provider did not print READY within " + timeout.toMillis() + " ms; log "
           + log + ":\n" + NodeScripts.tail(log, 20));
     } catch (ExecutionException e) {
       throw new OidcLabException("cannot read the OIDC provider's output", e);
