@@ -1,0 +1,67 @@
+package dev.trellis.coordinator.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class StoresTest {
+    @TempDir
+    Path tempDir;
+
+    @Test
+    void sqliteIsTheDefaultInAPrivateDataDirectory() throws Exception {
+        Path dataDir = tempDir.resolve("state/trellis");
+        try (Store store = Stores.open(null, dataDir)) {
+            store.createUser(NewUser.local("alice", "Alice", null));
+        }
+        Path file = dataDir.resolve("trellis.db");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dataDir))).isEqualTo("rwx------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("PRAGMA journal_mode")) {
+            rs.next();
+            assertThat(rs.getString(1)).isEqualTo("wal");
+        }
+    }
+
+    @Test
+    void aSqliteUrlOpensThatFile() {
+        Path file = tempDir.resolve("elsewhere.db");
+        try (Store store = Stores.open("jdbc:sqlite:" + file, null)) {
+            assertThat(store.listUsers()).isEmpty();
+        }
+        assertThat(file).exists();
+    }
+
+    @Test
+    void unsupportedUrlsAreRefusedWithoutCredentials() {
+        assertThatThrownBy(() -> Stores.open("jdbc:mysql://db/trellis?password=hunter2", tempDir))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("jdbc:mysql://db/trellis")
+                .hasMessageNotContaining("hunter2");
+    }
+
+    @Test
+    void anUnreachablePostgresFailsClearlyWithoutCredentials() {
+        assertThatThrownBy(() -> Stores.open(
+                "jdbc:postgresql://127.0.0.1:1/trellis?user=u&password=hunter2&connectTimeout=2", tempDir))
+                .isInstanceOf(StoreException.class)
+                .hasMessageContaining("cannot connect to PostgreSQL at jdbc:postgresql://127.0.0.1:1/trellis")
+                .hasMessageNotContaining("hunter2");
+    }
+
+    @Test
+    void redactionDropsUserInfoAndQuery() {
+        assertThat(Stores.redact("jdbc:postgresql://u:pw@db:5432/x?password=pw")).isEqualTo("jdbc:postgresql://db:5432/x");
+    }
+}
