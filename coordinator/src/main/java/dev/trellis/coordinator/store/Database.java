@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 import javax.sql.DataSource;
 
 /**
@@ -22,11 +23,17 @@ final class Database implements AutoCloseable {
 
     private final DataSource dataSource;
     private final Dialect dialect;
+    private final Consumer<Connection> discard;
     private final AutoCloseable onClose;
 
-    Database(DataSource dataSource, Dialect dialect, AutoCloseable onClose) {
+    /**
+     * @param discard closes a borrowed connection for good instead of returning it to the pool
+     * @param onClose releases the pool
+     */
+    Database(DataSource dataSource, Dialect dialect, Consumer<Connection> discard, AutoCloseable onClose) {
         this.dataSource = dataSource;
         this.dialect = dialect;
+        this.discard = discard;
         this.onClose = onClose;
     }
 
@@ -73,31 +80,30 @@ final class Database implements AutoCloseable {
 
     private <T> T attempt(Work<T> work) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
-            // On SQLite this issues BEGIN IMMEDIATE (see Stores): the write lock is taken now,
-            // not at the first write, so two writers can't both read and then both fail to upgrade.
-            c.setAutoCommit(false);
+            dialect.begin(c);
             boolean committed = false;
             try {
                 T result = work.run(c);
-                c.commit();
+                dialect.commit(c);
                 committed = true;
                 return result;
             } finally {
                 if (!committed) {
-                    rollbackQuietly(c);
+                    rollbackOrDiscard(c);
                 }
-                // Back to autocommit before the connection returns to the pool: sqlite-jdbc may
-                // open the next transaction eagerly while autocommit is off.
-                c.setAutoCommit(true);
             }
         }
     }
 
-    private static void rollbackQuietly(Connection c) {
+    /**
+     * A connection whose rollback failed may still be inside a transaction; it must not go back to
+     * the pool, where the next unit's BEGIN would fail or, worse, join that transaction.
+     */
+    private void rollbackOrDiscard(Connection c) {
         try {
-            c.rollback();
-        } catch (SQLException ignored) {
-            // The original failure matters more; the pool discards a broken connection.
+            dialect.rollback(c);
+        } catch (SQLException rollbackFailed) {
+            discard.accept(c);
         }
     }
 

@@ -1,6 +1,8 @@
 package dev.trellis.coordinator.store;
 
+import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Map;
 import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
@@ -12,7 +14,13 @@ import org.sqlite.SQLiteException;
 enum Dialect {
     /**
      * Writers take the database lock when their transaction begins ({@code BEGIN IMMEDIATE}), so
-     * a write transaction never sees data change under it and needs no row locks.
+     * a write transaction never sees data change under it and needs no row locks, and two writers
+     * never both read and then fail to upgrade to writing.
+     *
+     * <p>Transactions are plain {@code BEGIN IMMEDIATE}/{@code COMMIT}/{@code ROLLBACK}
+     * statements on an autocommit connection, not {@code setAutoCommit(false)}: sqlite-jdbc's
+     * {@code commit()} begins the next transaction straight after committing, so a busy database
+     * could make it throw after the commit succeeded, and a retry would then apply the work twice.
      */
     SQLITE("INTEGER PRIMARY KEY AUTOINCREMENT", "BLOB", ""),
     /**
@@ -48,6 +56,34 @@ enum Dialect {
     /** Appended to a SELECT that must lock the rows it reads until the transaction ends. */
     String forUpdate() {
         return forUpdate;
+    }
+
+    void begin(Connection c) throws SQLException {
+        switch (this) {
+            case SQLITE -> execute(c, "BEGIN IMMEDIATE");
+            case POSTGRESQL -> c.setAutoCommit(false);
+        }
+    }
+
+    /** Commits; if this throws, the transaction did not commit (or, if the connection broke, is unknown). */
+    void commit(Connection c) throws SQLException {
+        switch (this) {
+            case SQLITE -> execute(c, "COMMIT");
+            case POSTGRESQL -> c.commit(); // the pool restores autocommit when the connection returns
+        }
+    }
+
+    void rollback(Connection c) throws SQLException {
+        switch (this) {
+            case SQLITE -> execute(c, "ROLLBACK");
+            case POSTGRESQL -> c.rollback();
+        }
+    }
+
+    private static void execute(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
     }
 
     Failure classify(SQLException e) {

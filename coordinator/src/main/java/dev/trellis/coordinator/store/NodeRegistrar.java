@@ -92,12 +92,13 @@ final class NodeRegistrar {
      * reused only after the other ~4 million have been handed out.
      */
     static long allocateAddress(Connection c, long cursor) throws SQLException {
-        if (NodeRows.count(c, "1 = 1", ps -> {}) >= Addresses.USABLE) {
-            throw new StoreException("no free address: all " + Addresses.USABLE
-                    + " usable addresses of 100.64.0.0/10 are in use");
-        }
         long found = cursor < Addresses.LAST ? firstFree(c, cursor + 1) : -1;
         if (found < 0) {
+            // Wrapped around: counting first spares a scan of the whole range when it is full.
+            if (NodeRows.count(c, "1 = 1", ps -> {}) >= Addresses.USABLE) {
+                throw new StoreException("no free address: all " + Addresses.USABLE
+                        + " usable addresses of 100.64.0.0/10 are in use");
+            }
             found = firstFree(c, Addresses.FIRST);
         }
         if (found < 0) {

@@ -36,7 +36,7 @@ public final class Stores {
      *
      * @param jdbcUrlOrNull null for SQLite at {@code dataDir/trellis.db} (the directory is created
      *     with mode 0700, the file with 0600); {@code jdbc:postgresql://host:port/db?user=…} for
-     *     PostgreSQL; {@code jdbc:sqlite:<path>} for SQLite elsewhere
+     *     PostgreSQL; {@code jdbc:sqlite:<file path>} for SQLite elsewhere (file created 0600)
      * @param clock source of the stores' "created" times
      * @throws StoreException if the database can't be reached or migrated; the message never
      *     contains the URL's credentials
@@ -45,13 +45,18 @@ public final class Stores {
         Checks.notNull(clock, "clock");
         if (jdbcUrlOrNull == null) {
             Checks.notNull(dataDir, "data directory");
-            return new JdbcStore(openSqlite(prepareDataDir(dataDir).resolve(SQLITE_FILE), true), clock);
+            return new JdbcStore(openSqlite(prepareDataDir(dataDir).resolve(SQLITE_FILE)), clock);
         }
         if (jdbcUrlOrNull.startsWith(POSTGRES_SCHEME)) {
             return new JdbcStore(openPostgres(jdbcUrlOrNull), clock);
         }
-        if (jdbcUrlOrNull.startsWith(SQLITE_SCHEME) && jdbcUrlOrNull.length() > SQLITE_SCHEME.length()) {
-            return new JdbcStore(openSqlite(Path.of(jdbcUrlOrNull.substring(SQLITE_SCHEME.length())), false), clock);
+        if (jdbcUrlOrNull.startsWith(SQLITE_SCHEME)) {
+            String path = jdbcUrlOrNull.substring(SQLITE_SCHEME.length());
+            if (path.isEmpty() || path.startsWith(":") || path.startsWith("file:") || path.contains("?")) {
+                throw new IllegalArgumentException("jdbc:sqlite: takes a plain file path (no :memory:, file: URIs"
+                        + " or parameters): the store sets its own SQLite options");
+            }
+            return new JdbcStore(openSqlite(Path.of(path)), clock);
         }
         throw new IllegalArgumentException("unsupported database URL " + redact(jdbcUrlOrNull)
                 + ": use jdbc:postgresql://host:port/database, or none for SQLite in the data directory");
@@ -82,16 +87,14 @@ public final class Stores {
      *     sits in the page cache until a checkpoint), losing the last commits on power loss;
      * <li>foreign_keys=ON: SQLite ignores REFERENCES clauses without it;
      * <li>busy_timeout: wait for another process's write lock instead of failing at once;
-     * <li>BEGIN IMMEDIATE for every transaction: take the write lock up front, so two writers
-     *     never both read and then deadlock trying to upgrade.
+     * <li>transaction_mode=IMMEDIATE, for connections that use {@code setAutoCommit(false)}
+     *     (Flyway); the store itself issues {@code BEGIN IMMEDIATE} (see {@link Dialect#SQLITE}).
      * </ul>
      * The pool holds one connection, so this process's writes are serialised (SQLite allows one
      * writer at a time anyway); other processes wait on the file lock.
      */
-    private static Database openSqlite(Path file, boolean restrictPermissions) {
-        if (restrictPermissions) {
-            createPrivateFile(file);
-        }
+    private static Database openSqlite(Path file) {
+        createPrivateFile(file);
         SQLiteConfig config = new SQLiteConfig();
         config.setJournalMode(SQLiteConfig.JournalMode.WAL);
         config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
@@ -108,7 +111,7 @@ public final class Stores {
         hikari.setMaximumPoolSize(1);
         hikari.setMinimumIdle(1);
         HikariDataSource pool = startPool(hikari, "SQLite database " + file);
-        return new Database(pool, Dialect.SQLITE, pool);
+        return new Database(pool, Dialect.SQLITE, pool::evictConnection, pool);
     }
 
     private static void createPrivateFile(Path file) {
@@ -119,7 +122,8 @@ public final class Stores {
                 Files.createFile(file);
             }
         } catch (FileAlreadyExistsException e) {
-            // An existing database keeps the permissions its owner gave it.
+            // An existing database keeps the permissions its owner gave it. SQLite gives the -wal
+            // and -shm files it creates the database file's permissions.
         } catch (IOException e) {
             throw new StoreException("cannot create database file " + file + ": " + e.getMessage(), e);
         }
@@ -144,7 +148,7 @@ public final class Stores {
             pool.close();
             throw e;
         }
-        return new Database(pool, Dialect.POSTGRESQL, pool);
+        return new Database(pool, Dialect.POSTGRESQL, pool::evictConnection, pool);
     }
 
     private static HikariDataSource startPool(HikariConfig config, String where) {

@@ -20,12 +20,13 @@ class StoresTest {
     @Test
     void sqliteIsTheDefaultInAPrivateDataDirectory() throws Exception {
         Path dataDir = tempDir.resolve("state/trellis");
+        Path file = dataDir.resolve("trellis.db");
         try (Store store = Stores.open(null, dataDir)) {
             store.createUser(NewUser.local("alice", "Alice", null));
+            assertThat(permissions(dataDir)).isEqualTo("rwx------");
+            assertThat(permissions(file)).isEqualTo("rw-------");
+            assertThat(permissions(dataDir.resolve("trellis.db-wal"))).isEqualTo("rw-------");
         }
-        Path file = dataDir.resolve("trellis.db");
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dataDir))).isEqualTo("rwx------");
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
                 Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("PRAGMA journal_mode")) {
@@ -35,12 +36,21 @@ class StoresTest {
     }
 
     @Test
-    void aSqliteUrlOpensThatFile() {
+    void aSqliteUrlOpensThatFile() throws Exception {
         Path file = tempDir.resolve("elsewhere.db");
         try (Store store = Stores.open("jdbc:sqlite:" + file, null)) {
             assertThat(store.listUsers()).isEmpty();
         }
-        assertThat(file).exists();
+        assertThat(permissions(file)).isEqualTo("rw-------");
+        for (String url : new String[] {"jdbc:sqlite:", "jdbc:sqlite::memory:", "jdbc:sqlite:file:x.db",
+                "jdbc:sqlite:" + file + "?journal_mode=DELETE"}) {
+            assertThatThrownBy(() -> Stores.open(url, null)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("plain file path");
+        }
+    }
+
+    private static String permissions(Path path) throws Exception {
+        return PosixFilePermissions.toString(Files.getPosixFilePermissions(path));
     }
 
     @Test
