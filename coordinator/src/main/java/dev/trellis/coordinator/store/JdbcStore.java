@@ -29,6 +29,11 @@ final class JdbcStore implements Store {
         this.clock = clock;
     }
 
+    /** For tests that check connection settings. */
+    Database database() {
+        return db;
+    }
+
     private Instant now() {
         return Columns.stored(clock.instant());
     }

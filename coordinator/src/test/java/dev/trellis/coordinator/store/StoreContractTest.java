@@ -11,6 +11,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -272,8 +274,8 @@ abstract class StoreContractTest extends StoreTestBase {
             // Addresses are handed out in order, and the IPv6 address ends in the IPv4 address.
             assertThat(node.ipv4()).isEqualTo(address(Addresses.ipv4Text(Addresses.FIRST + 1 + i)));
             byte[] v6 = node.ipv6().getAddress();
-            assertThat(java.util.Arrays.copyOfRange(v6, 12, 16)).isEqualTo(node.ipv4().getAddress());
-            assertThat(java.util.Arrays.copyOfRange(v6, 0, 6))
+            assertThat(Arrays.copyOfRange(v6, 12, 16)).isEqualTo(node.ipv4().getAddress());
+            assertThat(Arrays.copyOfRange(v6, 0, 6))
                     .isEqualTo(new byte[] {(byte) 0xfd, 0x7a, 0x11, 0x5c, (byte) 0xa1, (byte) 0xe0});
             names.add(node.name());
         }
@@ -538,7 +540,7 @@ abstract class StoreContractTest extends StoreTestBase {
         try (Connection c = database.rawConnection();
                 PreparedStatement ps = c.prepareStatement("SELECT * FROM " + table);
                 ResultSet rs = ps.executeQuery()) {
-            List<String> texts = new java.util.ArrayList<>();
+            List<String> texts = new ArrayList<>();
             while (rs.next()) {
                 for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
                     texts.add(String.valueOf(rs.getString(i)));

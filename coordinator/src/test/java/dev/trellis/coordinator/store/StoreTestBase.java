@@ -23,11 +23,9 @@ abstract class StoreTestBase {
     static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final long RACE_TIMEOUT_SECONDS = 30;
-    /** Flyway logs every migration through java.util.logging; keep the test output to warnings. */
-    private static final java.util.logging.Logger FLYWAY_LOG = java.util.logging.Logger.getLogger("org.flywaydb");
 
     static {
-        FLYWAY_LOG.setLevel(java.util.logging.Level.WARNING);
+        TestLogging.quiet();
     }
 
     @TempDir

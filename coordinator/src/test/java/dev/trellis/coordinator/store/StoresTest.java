@@ -14,6 +14,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class StoresTest {
+    static {
+        TestLogging.quiet();
+    }
+
     @TempDir
     Path tempDir;
 
@@ -33,6 +37,26 @@ class StoresTest {
             rs.next();
             assertThat(rs.getString(1)).isEqualTo("wal");
         }
+    }
+
+    @Test
+    void sqliteConnectionsAreDurableAndEnforceForeignKeys() {
+        try (Store store = Stores.open(null, tempDir)) {
+            Database db = ((JdbcStore) store).database();
+            assertThat(pragma(db, "journal_mode")).isEqualTo("wal");
+            assertThat(pragma(db, "synchronous")).isEqualTo("2"); // FULL
+            assertThat(pragma(db, "foreign_keys")).isEqualTo("1");
+            assertThat(Integer.parseInt(pragma(db, "busy_timeout"))).isPositive();
+        }
+    }
+
+    private static String pragma(Database db, String name) {
+        return db.read("reading " + name, c -> {
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA " + name)) {
+                rs.next();
+                return rs.getString(1);
+            }
+        });
     }
 
     @Test
