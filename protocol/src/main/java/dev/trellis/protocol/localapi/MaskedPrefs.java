@@ -42,15 +42,20 @@ public record MaskedPrefs(
         Prefs p = prefs;
         return new Prefs(
                 controlUrlSet ? orEmpty(p.controlUrl()) : current.controlUrl(),
-                routeAllSet ? Boolean.TRUE.equals(p.routeAll()) : current.routeAll(),
-                corpDnsSet ? Boolean.TRUE.equals(p.corpDns()) : current.corpDns(),
-                wantRunningSet ? Boolean.TRUE.equals(p.wantRunning()) : current.wantRunning(),
-                loggedOutSet ? Boolean.TRUE.equals(p.loggedOut()) : current.loggedOut(),
-                shieldsUpSet ? Boolean.TRUE.equals(p.shieldsUp()) : current.shieldsUp(),
+                flag(routeAllSet, p.routeAll(), current.routeAll()),
+                flag(corpDnsSet, p.corpDns(), current.corpDns()),
+                flag(wantRunningSet, p.wantRunning(), current.wantRunning()),
+                flag(loggedOutSet, p.loggedOut(), current.loggedOut()),
+                flag(shieldsUpSet, p.shieldsUp(), current.shieldsUp()),
                 advertiseTagsSet ? orEmpty(p.advertiseTags()) : current.advertiseTags(),
                 hostnameSet ? orEmpty(p.hostname()) : current.hostname(),
                 advertiseRoutesSet ? orEmpty(p.advertiseRoutes()) : current.advertiseRoutes(),
                 operatorUserSet ? orEmpty(p.operatorUser()) : current.operatorUser());
+    }
+
+    /** The given value (absent = false) if flagged, else the current one, which may be null. */
+    private static Boolean flag(boolean set, Boolean given, Boolean current) {
+        return set ? Boolean.valueOf(Boolean.TRUE.equals(given)) : current;
     }
 
     private static String orEmpty(String s) {

@@ -66,6 +66,8 @@ class PrefsJsonTest {
         assertThat(after.shieldsUp()).as("value without its flag is ignored").isFalse();
         assertThat(after.hostname()).isEqualTo("laptop");
         assertThat(MaskedPrefs.builder().build().isEmpty()).isTrue();
+        assertThat(MaskedPrefs.builder().wantRunning(false).build().applyTo(Prefs.NONE))
+                .as("unknown current values stay unknown").isEqualTo(Prefs.builder().wantRunning(false).build());
         assertThat(onlyFlags.isEmpty()).isFalse();
     }
 
