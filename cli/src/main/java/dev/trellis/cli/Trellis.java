@@ -43,7 +43,11 @@ public final class Trellis implements Callable<Integer> {
         cmd.setErr(env.err());
         cmd.setParameterExceptionHandler((ex, a) -> {
             String command = ex.getCommandLine().getCommandSpec().qualifiedName();
-            env.err().println(TerminalText.oneLine(ex.getMessage()) + ": see `" + command + " --help`");
+            String message = ex.getMessage() == null ? "bad command line" : ex.getMessage();
+            if (message.startsWith("Error: ")) {
+                message = message.substring("Error: ".length());
+            }
+            env.err().println(TerminalText.oneLine(message) + ": see `" + command + " --help`");
             return ExitCode.USAGE.code();
         });
         cmd.setExecutionExceptionHandler((ex, c, parsed) -> {

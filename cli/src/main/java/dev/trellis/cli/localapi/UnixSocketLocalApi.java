@@ -23,6 +23,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -39,15 +40,22 @@ public final class UnixSocketLocalApi implements LocalApi {
     private final Path socket;
     private final Duration requestTimeout;
     private final String userAgent;
+    private final int maxNotifyLine;
 
     public UnixSocketLocalApi(Path socket, String userAgent) {
         this(socket, DEFAULT_REQUEST_TIMEOUT, userAgent);
     }
 
     public UnixSocketLocalApi(Path socket, Duration requestTimeout, String userAgent) {
+        this(socket, requestTimeout, userAgent, (int) LocalApiJson.MAX_DOCUMENT_LENGTH);
+    }
+
+    /** With a smaller limit on one notification's size, for tests. */
+    UnixSocketLocalApi(Path socket, Duration requestTimeout, String userAgent, int maxNotifyLine) {
         this.socket = socket;
         this.requestTimeout = requestTimeout;
         this.userAgent = userAgent;
+        this.maxNotifyLine = maxNotifyLine;
     }
 
     @Override
@@ -98,7 +106,7 @@ public final class UnixSocketLocalApi implements LocalApi {
             if (!head.isSuccess()) {
                 throw failure(head, body, deadline, LocalApiPaths.WATCH_IPN_BUS);
             }
-            return new Watch(conn, new LineReader(body, (int) LocalApiJson.MAX_DOCUMENT_LENGTH));
+            return new Watch(conn, new LineReader(body, maxNotifyLine));
         } catch (LocalApiException e) {
             conn.close();
             throw e;
@@ -209,7 +217,7 @@ public final class UnixSocketLocalApi implements LocalApi {
         while (len < max && (n = body.read(buf, len, max - len, deadline)) >= 0) {
             len += n;
         }
-        return java.util.Arrays.copyOf(buf, len);
+        return Arrays.copyOf(buf, len);
     }
 
     private LocalApiException transportFailure(IOException e, String path) {
