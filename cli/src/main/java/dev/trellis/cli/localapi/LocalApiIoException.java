@@ -1,0 +1,13 @@
+package dev.trellis.cli.localapi;
+
+/**
+ * The connection broke mid-request, or the reply was not a LocalAPI reply (malformed HTTP or
+ * JSON, too large): a bug or a different program on the socket.
+ */
+public final class LocalApiIoException extends LocalApiException {
+    private static final long serialVersionUID = 1L;
+
+    public LocalApiIoException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

@@ -1,0 +1,10 @@
+package dev.trellis.cli.localapi;
+
+/** The daemon did not answer (or notify) in time. */
+public final class LocalApiTimeoutException extends LocalApiException {
+    private static final long serialVersionUID = 1L;
+
+    public LocalApiTimeoutException(String message) {
+        super(message, null);
+    }
+}

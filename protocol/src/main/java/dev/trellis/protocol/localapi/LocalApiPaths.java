@@ -1,0 +1,46 @@
+package dev.trellis.protocol.localapi;
+
+/**
+ * The LocalAPI's socket, host name and paths, as Tailscale's {@code ipn/localapi} names them.
+ * Every request and reply body is JSON (see {@link LocalApiJson}); a failed request gets an HTTP
+ * error status and an {@link ErrorResponse} body.
+ *
+ * <pre>
+ * GET   status            → 200 {@link Status}         ({@code ?peers=false} leaves Peer out)
+ * GET   prefs             → 200 {@link Prefs}
+ * PATCH prefs             ← {@link MaskedPrefs}  → 200 {@link Prefs} (the new prefs)
+ * POST  start             ← {@link Options}      → 204
+ * POST  login-interactive                      → 204; a BrowseToURL follows on the bus
+ * POST  logout                                 → 204
+ * GET   watch-ipn-bus?mask=N → 200, then one {@link Notify} JSON object per line, for as long
+ *                              as the client keeps the response open (chunked)
+ * GET   whois?addr=IP[:port] → reserved; not served yet
+ * </pre>
+ */
+public final class LocalApiPaths {
+    private LocalApiPaths() {}
+
+    /** Where trellisd listens unless told otherwise. */
+    public static final String DEFAULT_SOCKET = "/var/run/trellis/trellisd.sock";
+
+    /**
+     * The Host header clients send. It is Tailscale's ({@code apitype.LocalAPIHost}) so that a
+     * server accepting Tailscale's clients accepts ours; a server must also accept an empty Host.
+     */
+    public static final String HOST = "local-tailscaled.sock";
+
+    public static final String PREFIX = "/localapi/v0/";
+    public static final String STATUS = PREFIX + "status";
+    public static final String PREFS = PREFIX + "prefs";
+    public static final String START = PREFIX + "start";
+    public static final String LOGIN_INTERACTIVE = PREFIX + "login-interactive";
+    public static final String LOGOUT = PREFIX + "logout";
+    public static final String WATCH_IPN_BUS = PREFIX + "watch-ipn-bus";
+    /** Reserved: who owns a tailnet address. Not served yet. */
+    public static final String WHOIS = PREFIX + "whois";
+
+    /** The request target for watching the bus with {@code mask} (see {@link WatchOpt}). */
+    public static String watchIpnBus(long mask) {
+        return WATCH_IPN_BUS + "?mask=" + Long.toUnsignedString(mask);
+    }
+}
