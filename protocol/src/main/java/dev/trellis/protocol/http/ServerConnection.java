@@ -50,7 +50,9 @@ final class ServerConnection implements Runnable {
             in = new ConnectionInput(transport, BUFFER);
             out = new BufferedOutputStream(transport.output(idleMillis), BUFFER);
             for (boolean first = true; !server.isClosed(); first = false) {
-                if (!first) {
+                if (first) {
+                    in.deadline(deadline);
+                } else {
                     in.clearDeadline();
                     in.readTimeout(idleMillis);
                 }
@@ -113,19 +115,29 @@ final class ServerConnection implements Runnable {
                 ? new BodyInput.Chunked(in, limits.maxBodyBytes(), 413, limits.maxHeaderBytes(), limits.maxHeaders())
                 : length == 0 ? BodyInput.EMPTY : new BodyInput.Fixed(in, length);
         ServerExchange exchange = new ServerExchange(this, head, body, expectsContinue && length != 0);
+        boolean clientFailed = false;
         try {
             server.handler().handle(exchange);
         } catch (HttpStatusException e) {
             answerFailure(exchange, e.status(), e.getMessage());
         } catch (Exception | Error e) {
-            LOG.log(System.Logger.Level.WARNING, "handler for " + head.method() + " " + head.path() + " failed", e);
-            answerFailure(exchange, 500, "internal server error");
+            if (exchange.causedByClient(e)) {
+                clientFailed = true;
+                LOG.log(System.Logger.Level.DEBUG, "client of {0} {1} failed: {2}", head.method(), head.path(), e.toString());
+                if (e instanceof SocketTimeoutException) {
+                    answerFailure(exchange, 408, "request body not received in time");
+                }
+                exchange.closeAfterwards();
+            } else {
+                LOG.log(System.Logger.Level.WARNING, "handler for " + head.method() + " " + head.path() + " failed", e);
+                answerFailure(exchange, 500, "internal server error");
+            }
         }
         if (exchange.upgraded()) {
             return Outcome.HANDED_OVER;
         }
         exchange.finishStreaming();
-        if (!exchange.answered()) {
+        if (!exchange.answered() && !clientFailed) {
             LOG.log(System.Logger.Level.WARNING, "handler for {0} {1} returned without responding", head.method(), head.path());
             answerFailure(exchange, 500, "internal server error: no response");
         }

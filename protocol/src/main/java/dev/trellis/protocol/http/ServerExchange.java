@@ -28,6 +28,7 @@ final class ServerExchange implements HttpExchange {
     private boolean closeAfter;
     private boolean continueSent;
     private byte[] bodyBytes;
+    private IOException bodyFailure;
     private StreamingOutput streaming;
 
     ServerExchange(ServerConnection conn, RequestHead head, BodyInput body, boolean expectsContinue) {
@@ -78,6 +79,7 @@ final class ServerExchange implements HttpExchange {
                 bodyBytes = body.readAll(conn.limits().maxBodyBytes(), 413);
             } catch (IOException e) {
                 closeAfter = true; // the framing is lost: nothing after this body can be trusted
+                bodyFailure = e;
                 throw e;
             }
         }
@@ -188,6 +190,15 @@ final class ServerExchange implements HttpExchange {
         conn.writeHead(101, extra, "Connection: Upgrade\r\nUpgrade: " + protocol, false);
         conn.out().flush();
         return conn.handOver(h);
+    }
+
+    /**
+     * True if {@code e}, thrown by the handler, is the client's doing rather than a bug: reading
+     * the body failed, or the connection broke under a response.
+     */
+    boolean causedByClient(Throwable e) {
+        return e instanceof IOException io && (io == bodyFailure || conn.transport().isClosed()
+                || (streaming != null && streaming.failure() == io));
     }
 
     boolean answered() {

@@ -34,8 +34,8 @@ final class StreamingOutput extends OutputStream {
         failure = e;
     }
 
-    synchronized boolean isClosed() {
-        return closed;
+    synchronized IOException failure() {
+        return failure;
     }
 
     @Override

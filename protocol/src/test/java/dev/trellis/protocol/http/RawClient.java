@@ -94,4 +94,21 @@ final class RawClient implements AutoCloseable {
     public void close() throws IOException {
         socket.close();
     }
+
+    /** Reads a message head (through the empty line) from a stream, byte by byte, as text. */
+    record Head(InputStream in) {
+        String read() throws IOException {
+            StringBuilder head = new StringBuilder();
+            for (int b; (b = in.read()) >= 0; ) {
+                head.append((char) b);
+                if (head.length() > 64 * 1024) {
+                    throw new IOException("head too long");
+                }
+                if (head.length() >= 4 && head.substring(head.length() - 4).equals("\r\n\r\n")) {
+                    return head.toString();
+                }
+            }
+            throw new IOException("end of stream inside a head");
+        }
+    }
 }
