@@ -34,7 +34,7 @@ final class HeadParser {
         if (!Syntax.isToken(method)) {
             throw new HttpStatusException(400, "method is not a token: " + Syntax.printable(method));
         }
-        checkTarget(target);
+        checkTarget(method, target);
         int q = target.indexOf('?');
         String path = q < 0 ? target : target.substring(0, q);
         String rawQuery = q < 0 ? "" : target.substring(q + 1);
@@ -85,8 +85,8 @@ final class HeadParser {
      * Origin form only ("/path?query", or "*" for OPTIONS): this server is no proxy. Visible ASCII,
      * no fragment, and every '%' followed by two hex digits, so decoding later cannot fail.
      */
-    private static void checkTarget(String target) throws HttpStatusException {
-        if (target.equals("*")) {
+    private static void checkTarget(String method, String target) throws HttpStatusException {
+        if (target.equals("*") && method.equals("OPTIONS")) {
             return;
         }
         if (!target.startsWith("/")) {

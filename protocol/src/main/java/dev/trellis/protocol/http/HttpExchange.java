@@ -16,7 +16,7 @@ import java.util.Optional;
 public interface HttpExchange {
     String method();
 
-    /** The request path as sent (percent-encoding kept), without the query; starts with '/'. */
+    /** The request path as sent (percent-encoding kept), without the query; starts with '/' (or is "*" for {@code OPTIONS *}). */
     String path();
 
     /** The query as sent, without '?'; empty if there was none. */
