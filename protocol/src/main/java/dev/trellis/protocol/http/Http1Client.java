@@ -2,6 +2,7 @@ package dev.trellis.protocol.http;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.ProtocolException;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
@@ -10,6 +11,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -123,6 +125,9 @@ public final class Http1Client implements AutoCloseable {
                     throw new IOException("server closed the connection without answering " + method + " " + pathAndQuery);
                 }
                 ResponseHead response = conn.readHead();
+                if (response.status() == 101) {
+                    throw new ProtocolException("server switched protocols without being asked");
+                }
                 BodyInput body = conn.body(response, toHead, false);
                 byte[] bytes = ClientConnection.readAll(body, limits.maxBodyBytes());
                 if (body.complete() && !response.closesConnection()) {
@@ -152,6 +157,9 @@ public final class Http1Client implements AutoCloseable {
                 throw new IOException("server closed the connection without answering " + method + " " + pathAndQuery);
             }
             ResponseHead response = conn.readHead();
+            if (response.status() == 101) {
+                throw new ProtocolException("server switched protocols without being asked");
+            }
             BodyInput body = conn.body(response, method.equals("HEAD"), true);
             return new StreamingResult(response.status(), response.headers(), conn.streamOf(body));
         } catch (IOException | RuntimeException e) {
@@ -185,7 +193,7 @@ public final class Http1Client implements AutoCloseable {
                         + response.status() + (text.isEmpty() ? "" : " " + text));
             }
             if (!response.headers().hasToken("Upgrade", protocol) || !response.headers().hasToken("Connection", "upgrade")) {
-                throw new java.net.ProtocolException("server switched protocols, but not to " + protocol);
+                throw new ProtocolException("server switched protocols, but not to " + protocol);
             }
             return conn.upgraded(response.headers());
         } catch (IOException | RuntimeException e) {
@@ -220,7 +228,7 @@ public final class Http1Client implements AutoCloseable {
             h.append("Host: ").append(host).append("\r\n");
         }
         extra.forEach((name, value) -> {
-            if (RESERVED_HEADERS.contains(name.toLowerCase(java.util.Locale.ROOT))) {
+            if (RESERVED_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
                 throw new IllegalArgumentException(name + " is set by the client, not the caller");
             }
             h.append(name).append(": ").append(value).append("\r\n");

@@ -29,7 +29,7 @@ public interface HttpExchange {
 
     /**
      * Reads the whole request body (empty if it has none) and returns it; later calls return the
-     * same bytes. Throws {@link HttpStatusException} 413 beyond {@link HttpLimits#maxBodyBytes()}
+     * same bytes. Call it before responding. Throws {@link HttpStatusException} 413 beyond {@link HttpLimits#maxBodyBytes()}
      * and 400 for a malformed chunked body; the handler should let it propagate.
      */
     byte[] body() throws IOException;
@@ -50,8 +50,10 @@ public interface HttpExchange {
     /**
      * Sends the head of a response whose body follows in pieces (chunked; for an HTTP/1.0 client,
      * delimited by closing the connection) and returns its body stream: each {@code flush()} sends
-     * everything written so far, {@code close()} ends the body. Not thread-safe beyond one writer
-     * at a time; writes fail once the peer or the server has closed the connection.
+     * everything written so far, {@code close()} ends the body, and so does the handler's return
+     * at the latest: keep the handler running for as long as the stream should live. Writers on
+     * several threads are serialized; writes fail once the peer or the server has closed the
+     * connection, or once the peer has read nothing for the idle timeout.
      */
     OutputStream respondStreaming(int status, String contentType);
 

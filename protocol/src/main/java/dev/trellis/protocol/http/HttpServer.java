@@ -1,9 +1,11 @@
 package dev.trellis.protocol.http;
 
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
@@ -11,6 +13,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Objects;
@@ -144,19 +147,23 @@ public final class HttpServer implements AutoCloseable {
         BasicFileAttributes attrs;
         try {
             attrs = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        } catch (java.nio.file.NoSuchFileException e) {
+        } catch (NoSuchFileException e) {
             return;
         }
         if (!attrs.isOther()) {
             throw new IOException("refusing to replace " + path + ": it exists and is not a socket");
         }
-        try (SocketChannel probe = UnixTransport.connectChannel(path, 1000)) {
-            throw new IOException("another server is listening on " + path);
-        } catch (java.net.SocketTimeoutException e) {
+        SocketChannel probe;
+        try {
+            probe = UnixTransport.connectChannel(path, 1000);
+        } catch (SocketTimeoutException e) {
             throw new IOException("another server is listening on " + path + " (it did not accept within 1 s)");
-        } catch (java.net.ConnectException e) {
+        } catch (ConnectException e) {
             Files.deleteIfExists(path); // nobody listens: a dead server's leftover
+            return;
         }
+        probe.close();
+        throw new IOException("another server is listening on " + path);
     }
 
     /** The bound address of a TCP server (with the actual port when bound to port 0). */

@@ -1,6 +1,7 @@
 package dev.trellis.protocol.http;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -70,7 +71,7 @@ public final class Router implements Handler {
             }
             exchange.respond(HttpResponse.builder(405).header("Allow", String.join(", ", allowed))
                     .body("text/plain; charset=utf-8", (method + " is not allowed here; use " + String.join(", ", allowed) + "\n")
-                            .getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                            .getBytes(StandardCharsets.UTF_8))
                     .build());
         }
     }

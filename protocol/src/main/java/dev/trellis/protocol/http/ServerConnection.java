@@ -116,8 +116,10 @@ final class ServerConnection implements Runnable {
                 : length == 0 ? BodyInput.EMPTY : new BodyInput.Fixed(in, length);
         ServerExchange exchange = new ServerExchange(this, head, body, expectsContinue && length != 0);
         boolean clientFailed = false;
+        boolean failed = true;
         try {
             server.handler().handle(exchange);
+            failed = false;
         } catch (HttpStatusException e) {
             answerFailure(exchange, e.status(), e.getMessage());
         } catch (Exception | Error e) {
@@ -134,7 +136,8 @@ final class ServerConnection implements Runnable {
             }
         }
         if (exchange.upgraded()) {
-            return Outcome.HANDED_OVER;
+            // A handler that failed after upgrading cannot be trusted to own the connection.
+            return failed ? Outcome.CLOSE : Outcome.HANDED_OVER;
         }
         exchange.finishStreaming();
         if (!exchange.answered() && !clientFailed) {

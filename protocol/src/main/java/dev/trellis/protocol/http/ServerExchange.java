@@ -74,6 +74,9 @@ final class ServerExchange implements HttpExchange {
     @Override
     public byte[] body() throws IOException {
         if (bodyBytes == null) {
+            if (state != State.NEW) {
+                throw new IllegalStateException("the request body must be read before responding");
+            }
             sendContinue();
             try {
                 bodyBytes = body.readAll(conn.limits().maxBodyBytes(), 413);
@@ -245,7 +248,7 @@ final class ServerExchange implements HttpExchange {
 
     /** Whether to end the connection after this response; must be settled before the head goes out. */
     private boolean decideClose(boolean handlerAsked) {
-        if (handlerAsked || head.closesConnection() || conn.serverClosing()) {
+        if (closeAfter || handlerAsked || head.closesConnection() || conn.serverClosing()) {
             closeAfter = true;
         } else if (!body.complete()) {
             if (expectsContinue && !continueSent) {

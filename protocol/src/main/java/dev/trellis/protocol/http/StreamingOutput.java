@@ -3,6 +3,7 @@ package dev.trellis.protocol.http;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Objects;
 
 /**
  * The body stream of a streamed response. Chunked for HTTP/1.1: written bytes collect in a buffer
@@ -45,7 +46,7 @@ final class StreamingOutput extends OutputStream {
 
     @Override
     public synchronized void write(byte[] b, int off, int len) throws IOException {
-        java.util.Objects.checkFromIndexSize(off, len, b.length);
+        Objects.checkFromIndexSize(off, len, b.length);
         ensureOpen();
         if (mode == Mode.DISCARD) {
             return;

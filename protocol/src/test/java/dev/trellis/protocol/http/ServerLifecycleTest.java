@@ -93,6 +93,7 @@ class ServerLifecycleTest {
         try (HttpServer server = HttpServer.unix(socket, router, HttpLimits.defaults());
                 Http1Client client = Http1Client.unix(socket, CONNECT)) {
             assertThat(client.send("GET", "/", Map.of(), null).bodyText()).isEqualTo("ok");
+            assertThat(server.openConnections()).isEqualTo(1);
         }
     }
 
@@ -104,6 +105,7 @@ class ServerLifecycleTest {
                     .isInstanceOf(IOException.class).hasMessageContaining("another server is listening");
             try (Http1Client client = Http1Client.unix(socket, CONNECT)) {
                 assertThat(client.send("GET", "/", Map.of(), null).status()).isEqualTo(200);
+                assertThat(first.openConnections()).isEqualTo(1);
             }
         }
     }
