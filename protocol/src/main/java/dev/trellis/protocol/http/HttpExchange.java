@@ -5,6 +5,7 @@ import java.io.OutputStream;
 import java.net.SocketAddress;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 
 /**
  * One request and its response, on the connection's own thread. Exactly one of
@@ -34,6 +35,14 @@ public interface HttpExchange {
      */
     byte[] body() throws IOException;
 
+    /**
+     * Completes when the connection has closed: the client hung up, the server closed, or a write
+     * stalled. While a streamed response is open a hang-up is seen at once (the server watches the
+     * input); otherwise only at the next read or write. A streaming handler that waits for events
+     * should stop waiting when this completes, e.g. {@code clientGone().thenRun(subscription::cancel)}.
+     */
+    CompletionStage<Void> clientGone();
+
     /** The peer's credentials on a Unix-socket connection; empty on TCP and TLS. */
     Optional<PeerCredentials> peer();
 
@@ -53,7 +62,9 @@ public interface HttpExchange {
      * everything written so far, {@code close()} ends the body, and so does the handler's return
      * at the latest: keep the handler running for as long as the stream should live. Writers on
      * several threads are serialized; writes fail once the peer or the server has closed the
-     * connection, or once the peer has read nothing for the idle timeout.
+     * connection, or once the peer has read nothing for the idle timeout. The connection closes
+     * after a streamed response, and while it is open a client hang-up is noticed at once (see
+     * {@link #clientGone()}).
      */
     OutputStream respondStreaming(int status, String contentType);
 

@@ -7,6 +7,8 @@ import java.io.OutputStream;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 
@@ -29,6 +31,8 @@ final class ServerConnection implements Runnable {
     private ConnectionInput in;
     private OutputStream out;
     private Optional<PeerCredentials> peer = Optional.empty();
+    private final CompletableFuture<Void> closed = new CompletableFuture<>();
+    private boolean streamed;
 
     ServerConnection(HttpServer server, Transport transport, SSLContext tls, HttpLimits limits) {
         this.server = server;
@@ -36,6 +40,7 @@ final class ServerConnection implements Runnable {
         this.tls = tls;
         this.limits = limits;
         this.idleMillis = HttpLimits.Timeouts.millis(limits.idleTimeout());
+        transport.onClose(() -> closed.complete(null));
     }
 
     @Override
@@ -73,7 +78,9 @@ final class ServerConnection implements Runnable {
                     return;
                 }
                 if (outcome == Outcome.CLOSE) {
-                    lingeringClose(transport, in);
+                    if (!streamed) { // after a stream the watcher has been reading all along
+                        lingeringClose(transport, in);
+                    }
                     return;
                 }
             }
@@ -196,6 +203,35 @@ final class ServerConnection implements Runnable {
         in.clearDeadline();
         in.readTimeout(0);
         return new RawConnection(transport, in, transport.output(idleMillis), requestHeaders);
+    }
+
+    /**
+     * While a streamed response is open, reads (and drops) whatever the client sends, so that the
+     * client's hang-up is noticed at once rather than at the next write: end of stream or an error
+     * closes the connection, which fails the stream's writes and completes
+     * {@link HttpExchange#clientGone()}. The connection serves no request after a stream, so the
+     * input is this thread's alone from here on.
+     */
+    void watchForHangUp() {
+        streamed = true;
+        in.clearDeadline();
+        in.readTimeout(0);
+        Thread.ofVirtual().name("trellis-http-watch " + transport.remoteAddress()).start(() -> {
+            byte[] scratch = new byte[1024];
+            try {
+                while (in.read(scratch, 0, scratch.length) >= 0) {
+                    // a client has nothing to say during a stream
+                }
+            } catch (IOException | RuntimeException ignored) {
+                // gone, one way or another
+            } finally {
+                transport.close();
+            }
+        });
+    }
+
+    CompletionStage<Void> closed() {
+        return closed.minimalCompletionStage();
     }
 
     void writeFailed(IOException e) {

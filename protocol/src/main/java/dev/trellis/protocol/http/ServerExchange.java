@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 
 /**
  * The server's side of one exchange. Before the response head is written it decides whether the
@@ -64,6 +65,11 @@ final class ServerExchange implements HttpExchange {
             }
         }
         return Optional.empty();
+    }
+
+    @Override
+    public CompletionStage<Void> clientGone() {
+        return conn.closed();
     }
 
     @Override
@@ -145,12 +151,12 @@ final class ServerExchange implements HttpExchange {
         boolean withBody = StatusLine.allowsBody(response.status());
         StreamingOutput.Mode mode;
         String framing = null;
-        boolean close = decideClose(response.closesConnection());
+        closeAfter = true; // see ServerConnection.watchForHangUp
+        boolean close = true;
         if (!withBody) {
             mode = StreamingOutput.Mode.DISCARD;
         } else if (head.minorVersion() == 0) {
             mode = head.isHead() ? StreamingOutput.Mode.DISCARD : StreamingOutput.Mode.UNTIL_CLOSE;
-            close = closeAfter = true;
         } else {
             mode = head.isHead() ? StreamingOutput.Mode.DISCARD : StreamingOutput.Mode.CHUNKED;
             framing = "Transfer-Encoding: chunked";
@@ -159,9 +165,9 @@ final class ServerExchange implements HttpExchange {
         try {
             conn.writeHead(response.status(), response.headers(), framing, close);
             conn.out().flush();
+            conn.watchForHangUp();
         } catch (IOException e) {
             conn.writeFailed(e);
-            closeAfter = true;
             streaming.fail(e);
         }
         return streaming;

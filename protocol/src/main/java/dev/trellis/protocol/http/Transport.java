@@ -6,9 +6,10 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.SocketAddress;
 import java.net.SocketTimeoutException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One connected byte stream (TCP, TLS over TCP, or Unix socket) with the few controls HTTP needs:
@@ -16,8 +17,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * connection's blocked reader and writer.
  */
 abstract class Transport implements Closeable {
-    private final AtomicBoolean closed = new AtomicBoolean();
-    private volatile Runnable onClose = () -> {};
+    private final List<Runnable> onClose = new ArrayList<>(2); // guarded by this
+    private volatile boolean closed;
 
     /** Raw input; reads obey {@link #readTimeout}. */
     abstract InputStream input();
@@ -44,29 +45,39 @@ abstract class Transport implements Closeable {
     /** Releases the socket; must not block. */
     protected abstract void closeNow() throws IOException;
 
-    /** Runs once, after the transport closed, whoever closed it. */
+    /** Runs {@code action} once, after the transport closed, whoever closed it (at once if it already has). */
     void onClose(Runnable action) {
-        onClose = action;
-        if (closed.get()) {
-            action.run();
+        synchronized (this) {
+            if (!closed) {
+                onClose.add(action);
+                return;
+            }
         }
+        action.run();
     }
 
     boolean isClosed() {
-        return closed.get();
+        return closed;
     }
 
     /** Closes at once, from any thread; idempotent and silent. */
     @Override
     public final void close() {
-        if (closed.compareAndSet(false, true)) {
-            try {
-                closeNow();
-            } catch (IOException ignored) {
-                // closing a socket only fails if it was already gone
-            } finally {
-                onClose.run();
+        List<Runnable> actions;
+        synchronized (this) {
+            if (closed) {
+                return;
             }
+            closed = true;
+            actions = List.copyOf(onClose);
+            onClose.clear();
+        }
+        try {
+            closeNow();
+        } catch (IOException ignored) {
+            // closing a socket only fails if it was already gone
+        } finally {
+            actions.forEach(Runnable::run);
         }
     }
 

@@ -34,6 +34,7 @@ class StreamingAndUpgradeTest {
     private static final String PROTOCOL = "trellis-noise";
 
     private final BlockingQueue<String> gate = new ArrayBlockingQueue<>(1);
+    private final CompletableFuture<Boolean> watcherSawHangUp = new CompletableFuture<>();
     private final Router router = new Router()
             .route("GET", "/events", ex -> {
                 try (OutputStream out = ex.respondStreaming(200, "text/event-stream")) {
@@ -49,6 +50,17 @@ class StreamingAndUpgradeTest {
                 // Echo protocol: everything the client sends comes back, until it closes.
                 try (UpgradedConnection up = ex.upgrade(PROTOCOL, Map.of("X-Server", "yes"))) {
                     up.in().transferTo(up.out());
+                }
+            })
+            .route("GET", "/watch", ex -> {
+                OutputStream out = ex.respondStreaming(200, "application/json");
+                out.write("{}\n".getBytes(UTF_8));
+                out.flush();
+                try { // a quiet bus: only the client's hang-up ends this wait
+                    ex.clientGone().toCompletableFuture().get(10, TimeUnit.SECONDS);
+                    watcherSawHangUp.complete(true);
+                } catch (Exception e) {
+                    watcherSawHangUp.completeExceptionally(e);
                 }
             })
             .route("POST", "/refuse", ex -> {
@@ -87,6 +99,17 @@ class StreamingAndUpgradeTest {
             assertThat(reader.readLine()).isEmpty();
             assertThat(reader.readLine()).isNull();
         }
+    }
+
+    @Test
+    void quietStreamingHandlerLearnsThatTheClientHungUp() throws Exception {
+        startTcp();
+        StreamingResult watch = client.stream("GET", "/watch", Map.of(), null);
+        assertThat(new String(watch.body().readNBytes(3), UTF_8)).isEqualTo("{}\n");
+        assertThat(watcherSawHangUp).isNotDone();
+        watch.close();
+        assertThat(watcherSawHangUp.get(10, TimeUnit.SECONDS)).isTrue();
+        Deadline.await(() -> server.openConnections() == 0, "the watch connection is released");
     }
 
     @Test
