@@ -130,7 +130,8 @@ public final class Http1Client implements AutoCloseable {
                 }
                 BodyInput body = conn.body(response, toHead, false);
                 byte[] bytes = ClientConnection.readAll(body, limits.maxBodyBytes());
-                if (body.complete() && !response.closesConnection()) {
+                // A body delimited by the server's close leaves nothing to reuse.
+                if (body.complete() && !response.closesConnection() && !(body instanceof BodyInput.UntilClose)) {
                     release(conn);
                 } else {
                     conn.close();

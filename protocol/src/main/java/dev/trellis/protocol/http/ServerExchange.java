@@ -25,7 +25,7 @@ final class ServerExchange implements HttpExchange {
     private final RequestHead head;
     private final BodyInput body;
     private final boolean expectsContinue;
-    private State state = State.NEW;
+    private volatile State state = State.NEW; // a streaming writer on another thread may finish the response
     private boolean closeAfter;
     private boolean continueSent;
     private byte[] bodyBytes;

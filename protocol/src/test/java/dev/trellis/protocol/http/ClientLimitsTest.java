@@ -129,6 +129,27 @@ class ClientLimitsTest {
     }
 
     @Test
+    void connectionWhoseBodyEndedByClosingIsNotReused() throws IOException {
+        fake = new ServerSocket(0, 10, InetAddress.getLoopbackAddress());
+        Thread.ofVirtual().start(() -> {
+            try {
+                for (int i = 0; i < 2; i++) {
+                    try (Socket s = fake.accept()) {
+                        accepted.add(s);
+                        new RawClient.Head(s.getInputStream()).read();
+                        s.getOutputStream().write(("HTTP/1.1 200 OK\r\n\r\nbody " + i).getBytes(ISO_8859_1));
+                    }
+                }
+            } catch (IOException e) {
+                // test fails on its own
+            }
+        });
+        client = Http1Client.tcp(URI.create("http://127.0.0.1:" + fake.getLocalPort()), null, Duration.ofSeconds(5), LIMITS);
+        assertThat(client.send("POST", "/", Map.of(), new byte[0]).bodyText()).isEqualTo("body 0");
+        assertThat(client.send("POST", "/", Map.of(), new byte[0]).bodyText()).isEqualTo("body 1");
+    }
+
+    @Test
     void serverThatHangsUpWithoutAnsweringIsAClearError() throws IOException {
         fake = new ServerSocket(0, 10, InetAddress.getLoopbackAddress());
         Thread.ofVirtual().start(() -> {

@@ -72,6 +72,7 @@ class ServerLimitsTest {
                 Arguments.of("HTTP/2 request line", "GET / HTTP/2.0\r\nHost: x\r\n\r\n", 505),
                 Arguments.of("method not a token", "G(T /" + h + "\r\n", 400),
                 Arguments.of("absolute-form target", "GET http://x/" + h + "\r\n", 400),
+                Arguments.of("asterisk-form for GET", "GET * HTTP/1.0\r\n\r\n", 400),
                 Arguments.of("fragment in the target", "GET /#frag" + h + "\r\n", 400),
                 Arguments.of("bad percent-encoding", "GET /a%zz" + h + "\r\n", 400),
                 Arguments.of("truncated percent-encoding", "GET /a?b=%4" + h + "\r\n", 400),
