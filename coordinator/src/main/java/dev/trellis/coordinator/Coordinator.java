@@ -1,0 +1,117 @@
+package dev.trellis.coordinator;
+
+import dev.trellis.coordinator.control.ControlMetrics;
+import dev.trellis.coordinator.control.ControlServer;
+import dev.trellis.coordinator.netmap.PeerPolicy;
+import dev.trellis.coordinator.store.Store;
+import dev.trellis.coordinator.store.Stores;
+import dev.trellis.coordinator.tailnet.Tailnet;
+import dev.trellis.coordinator.tailnet.TailnetConfig;
+import dev.trellis.protocol.http.HttpLimits;
+import dev.trellis.protocol.http.HttpServer;
+import dev.trellis.protocol.http.Router;
+import dev.trellis.protocol.key.MachinePrivateKey;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import javax.net.ssl.SSLContext;
+
+/**
+ * The coordinator's composition root: opens the store, loads the tailnet, and serves the
+ * control protocol and web pages on one HTTP(S) port. Holds no protocol logic itself.
+ */
+public final class Coordinator implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger("trellis.coordinator");
+
+    private final Store store;
+    private final Tailnet tailnet;
+    private final HttpServer http;
+    private final URI serverUrl;
+    private final ControlMetrics metrics;
+
+    private Coordinator(Store store, Tailnet tailnet, HttpServer http, URI serverUrl, ControlMetrics metrics) {
+        this.store = store;
+        this.tailnet = tailnet;
+        this.http = http;
+        this.serverUrl = serverUrl;
+        this.metrics = metrics;
+    }
+
+    public static Coordinator start(CoordinatorConfig config) throws IOException {
+        Store store = Stores.open(config.databaseUrl(), config.dataDir());
+        try {
+            MachinePrivateKey serverKey = MachinePrivateKey.fromBytes(
+                    store.controlPrivateKey(() -> MachinePrivateKey.generate().toBytes()));
+            SSLContext tls = config.tls() ? PemTls.context(config.tlsCert(), config.tlsKey()) : null;
+            ControlMetrics metrics = new ControlMetrics();
+            Router router = new Router();
+            // The server URL is known only once bound (port 0 in tests); the tailnet is wired
+            // into the router through a holder that is filled right after binding.
+            TailnetHolder holder = new TailnetHolder();
+            router.route("GET", "/health", ex -> ex.respond(200, "text/plain; charset=utf-8",
+                    "ok\n".getBytes(StandardCharsets.UTF_8)));
+            router.prefix("GET", "/", holder);
+            router.prefix("POST", "/", holder);
+            HttpServer http = HttpServer.tcp(config.listen(), tls, router, HttpLimits.defaults().withMaxConnections(50_000));
+            URI url;
+            Tailnet tailnet;
+            try {
+                url = config.effectiveServerUrl(http.tcpAddress());
+                tailnet = new Tailnet(store, new TailnetConfig(url, config.domain(), config.nodeKeyExpiry(),
+                        config.ephemeralTimeout(), TailnetConfig.DEFAULT_LOGIN_TIMEOUT), PeerPolicy.ALLOW_ALL,
+                        Clock.systemUTC(), config.keepAlive());
+                tailnet.start();
+            } catch (RuntimeException e) {
+                http.close();
+                throw e;
+            }
+            holder.router = new ControlServer(tailnet, serverKey, metrics).routes(new Router());
+            LOG.log(System.Logger.Level.INFO, "coordinator " + serverKey.publicKey().shortString() + " serving "
+                    + url + " (listening on " + http.tcpAddress() + ", " + (config.databaseUrl() == null
+                            ? "SQLite in " + config.dataDir() : "PostgreSQL") + ")");
+            return new Coordinator(store, tailnet, http, url, metrics);
+        } catch (IOException | RuntimeException e) {
+            store.close();
+            throw e;
+        }
+    }
+
+    /** Routes to the tailnet's handlers once they exist; 503 before. */
+    private static final class TailnetHolder implements dev.trellis.protocol.http.Handler {
+        volatile Router router;
+
+        @Override
+        public void handle(dev.trellis.protocol.http.HttpExchange ex) throws IOException {
+            Router r = router;
+            if (r == null) {
+                throw new dev.trellis.protocol.http.HttpStatusException(503, "starting up; retry in a moment");
+            }
+            r.handle(ex);
+        }
+    }
+
+    public InetSocketAddress address() {
+        return http.tcpAddress();
+    }
+
+    public URI serverUrl() {
+        return serverUrl;
+    }
+
+    public Tailnet tailnet() {
+        return tailnet;
+    }
+
+    public ControlMetrics metrics() {
+        return metrics;
+    }
+
+    @Override
+    public void close() {
+        http.close();
+        tailnet.close();
+        store.close();
+    }
+}

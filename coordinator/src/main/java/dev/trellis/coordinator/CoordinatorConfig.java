@@ -1,0 +1,75 @@
+package dev.trellis.coordinator;
+
+import dev.trellis.coordinator.tailnet.TailnetConfig;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Everything a coordinator process needs to know, with defaults that make a demo work with no
+ * configuration: SQLite in the data directory, built-in login, plain HTTP on loopback.
+ *
+ * @param listen where the HTTP(S) server binds
+ * @param serverUrl the URL nodes and browsers use; null = derived from {@code listen}
+ * @param dataDir the directory for the SQLite database (and, later, other state)
+ * @param databaseUrl a {@code jdbc:postgresql://…} URL, or null for SQLite in {@code dataDir}
+ * @param tlsCert PEM certificate chain for HTTPS, or null for plain HTTP
+ * @param tlsKey PEM (PKCS#8) private key for HTTPS, or null
+ * @param domain the DNS suffix of node names
+ * @param nodeKeyExpiry default node key lifetime; zero = keys never expire
+ * @param ephemeralTimeout how long an ephemeral node may be offline before it is deleted
+ * @param keepAlive how often a silent map stream gets a keep-alive
+ */
+public record CoordinatorConfig(
+        InetSocketAddress listen,
+        URI serverUrl,
+        Path dataDir,
+        String databaseUrl,
+        Path tlsCert,
+        Path tlsKey,
+        String domain,
+        Duration nodeKeyExpiry,
+        Duration ephemeralTimeout,
+        Duration keepAlive) {
+
+    public static final int DEFAULT_PORT = 8080;
+    public static final String DEFAULT_DOMAIN = "trellis.internal";
+
+    public CoordinatorConfig {
+        Objects.requireNonNull(listen, "listen");
+        Objects.requireNonNull(dataDir, "dataDir");
+        Objects.requireNonNull(domain, "domain");
+        if ((tlsCert == null) != (tlsKey == null)) {
+            throw new IllegalArgumentException("--tls-cert and --tls-key go together");
+        }
+    }
+
+    /** The demo defaults: loopback port 8080, data in {@code dataDir}. */
+    public static CoordinatorConfig defaults(Path dataDir) {
+        return new CoordinatorConfig(new InetSocketAddress("127.0.0.1", DEFAULT_PORT), null, dataDir, null, null, null,
+                DEFAULT_DOMAIN, TailnetConfig.DEFAULT_KEY_EXPIRY, TailnetConfig.DEFAULT_EPHEMERAL_TIMEOUT,
+                Duration.ofSeconds(30));
+    }
+
+    public boolean tls() {
+        return tlsCert != null;
+    }
+
+    /** The server URL to advertise, once the actual port is known. */
+    public URI effectiveServerUrl(InetSocketAddress bound) {
+        if (serverUrl != null) {
+            return serverUrl;
+        }
+        String host = bound.getAddress().isAnyLocalAddress() ? null : bound.getAddress().getHostAddress();
+        if (host == null) {
+            throw new IllegalArgumentException("listening on all addresses: give --server-url so nodes and browsers"
+                    + " know which address to use");
+        }
+        if (host.contains(":")) {
+            host = "[" + host + "]";
+        }
+        return URI.create((tls() ? "https://" : "http://") + host + ":" + bound.getPort());
+    }
+}

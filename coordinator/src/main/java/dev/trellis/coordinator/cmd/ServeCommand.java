@@ -1,0 +1,101 @@
+package dev.trellis.coordinator.cmd;
+
+import dev.trellis.coordinator.Coordinator;
+import dev.trellis.coordinator.CoordinatorConfig;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code trellis-coordinator serve}: runs the coordinator until it is signalled. */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = "Run the coordinator (plain HTTP on 127.0.0.1:8080, SQLite and built-in login by default).")
+final class ServeCommand implements Callable<Integer> {
+    @Mixin
+    DataOptions data;
+
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "Settings file (JSON with comments); command-line options override it.")
+    Path configFile;
+
+    @Option(names = "--listen", paramLabel = "HOST:PORT", description = "Address to listen on. Default: 127.0.0.1:8080.")
+    String listen;
+
+    @Option(names = "--server-url", paramLabel = "URL",
+            description = "URL nodes and browsers reach this server at. Default: derived from --listen.")
+    URI serverUrl;
+
+    @Option(names = "--tls-cert", paramLabel = "FILE", description = "PEM certificate chain: serve HTTPS.")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "FILE", description = "PEM (PKCS#8) private key for --tls-cert.")
+    Path tlsKey;
+
+    @Option(names = "--domain", paramLabel = "DOMAIN", description = "DNS suffix of node names. Default: trellis.internal.")
+    String domain;
+
+    @Option(names = "--node-key-expiry", paramLabel = "DURATION", converter = Durations.class,
+            description = "How long a login lasts (e.g. 180d; 0s = never expires). Default: 180d.")
+    Duration nodeKeyExpiry;
+
+    @Option(names = "--ephemeral-timeout", paramLabel = "DURATION", converter = Durations.class,
+            description = "How long an ephemeral node may be offline before it is deleted. Default: 30s.")
+    Duration ephemeralTimeout;
+
+    @Override
+    public Integer call() throws Exception {
+        CoordinatorConfig base = configFile != null ? ConfigFile.read(configFile, data.dataDir)
+                : CoordinatorConfig.defaults(data.dataDir);
+        CoordinatorConfig config = new CoordinatorConfig(
+                listen != null ? parseHostPort(listen) : base.listen(),
+                serverUrl != null ? serverUrl : base.serverUrl(),
+                data.dataDir,
+                data.databaseUrl != null ? data.databaseUrl : base.databaseUrl(),
+                tlsCert != null ? tlsCert : base.tlsCert(),
+                tlsKey != null ? tlsKey : base.tlsKey(),
+                domain != null ? domain : base.domain(),
+                nodeKeyExpiry != null ? nodeKeyExpiry : base.nodeKeyExpiry(),
+                ephemeralTimeout != null ? ephemeralTimeout : base.ephemeralTimeout(),
+                base.keepAlive());
+        Coordinator coordinator = Coordinator.start(config);
+        CountDownLatch stop = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            coordinator.close();
+            stop.countDown();
+        }, "coordinator-shutdown"));
+        System.err.println("trellis-coordinator: serving " + coordinator.serverUrl() + " (listening on "
+                + coordinator.address() + ")");
+        stop.await();
+        return 0;
+    }
+
+    static InetSocketAddress parseHostPort(String text) {
+        int colon = text.lastIndexOf(':');
+        if (colon <= 0 || colon == text.length() - 1) {
+            throw new IllegalArgumentException("--listen wants HOST:PORT, e.g. 127.0.0.1:8080 or [::1]:8080, got '" + text + "'");
+        }
+        String host = text.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        int port;
+        try {
+            port = Integer.parseInt(text.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            port = -1;
+        }
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("bad port in --listen '" + text + "'");
+        }
+        byte[] raw = dev.trellis.protocol.net.IpLiterals.parseAddress(host);
+        if (raw == null) {
+            throw new IllegalArgumentException("--listen wants a numeric address (no host names), got '" + host + "'");
+        }
+        return new InetSocketAddress(dev.trellis.protocol.net.IpLiterals.toInetAddress(raw), port);
+    }
+}
