@@ -18,6 +18,7 @@ public final class TrellisCoordinator {
     }
 
     static int run(String... args) {
+        LogSetup.configure(args.length > 0 && args[0].equals("serve"));
         CommandLine cl = new CommandLine(new TrellisCoordinator());
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
             cmd.getErr().println("trellis-coordinator: " + Errors.describe(e));

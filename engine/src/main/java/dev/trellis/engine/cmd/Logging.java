@@ -12,13 +12,13 @@ import java.util.logging.Logger;
  * wireguard-go's LOG_LEVEL (verbose, error, silent) mapped onto java.util.logging, which backs
  * {@link System.Logger}. Lines look like wireguard-go's: {@code INFO: 2026/11/25 12:00:00 text}.
  */
-final class Logging {
+public final class Logging {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy/MM/dd HH:mm:ss");
     private static final Logger ROOT = Logger.getLogger("");
 
     private Logging() {}
 
-    static void configure(String level) {
+    public static void configure(String level) {
         Level l = switch (level == null ? "error" : level.strip()) {
             case "verbose", "debug" -> Level.FINE;
             case "silent" -> Level.OFF;
@@ -45,7 +45,7 @@ final class Logging {
         ROOT.setLevel(l);
     }
 
-    static void info(String text) {
+    public static void info(String text) {
         ROOT.info(text);
     }
 }

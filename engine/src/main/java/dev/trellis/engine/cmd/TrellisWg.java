@@ -1,8 +1,6 @@
 package dev.trellis.engine.cmd;
 
-import dev.trellis.engine.conn.Bind;
-import dev.trellis.engine.conn.DatagramBind;
-import dev.trellis.engine.conn.LinuxUdpBind;
+import dev.trellis.engine.conn.Binds;
 import dev.trellis.engine.uapi.UapiServer;
 import dev.trellis.engine.wg.Device;
 import dev.trellis.engine.wg.WgConstants;
@@ -102,7 +100,7 @@ public final class TrellisWg {
         } catch (IOException e) {
             System.err.println("trellis-wg: warning: could not set MTU of " + name + ": " + e.getMessage());
         }
-        Device device = new Device(name, tun, newBind(), Clock.systemUTC(), WgConstants.fromEnvironment());
+        Device device = new Device(name, tun, Binds.best(), Clock.systemUTC(), WgConstants.fromEnvironment());
         UapiServer uapi;
         try {
             device.start();
@@ -127,14 +125,6 @@ public final class TrellisWg {
             Thread.currentThread().interrupt();
             return 1;
         }
-    }
-
-    /** The batched Linux socket where it works, else the JDK's; TRELLIS_WG_BIND=jdk forces the latter. */
-    static Bind newBind() {
-        if (!"jdk".equals(System.getenv("TRELLIS_WG_BIND")) && LinuxUdpBind.isSupported()) {
-            return new LinuxUdpBind();
-        }
-        return new DatagramBind();
     }
 
     private static void shutdown(Device device, UapiServer uapi) {

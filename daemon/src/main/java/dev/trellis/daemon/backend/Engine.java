@@ -1,0 +1,28 @@
+package dev.trellis.daemon.backend;
+
+import dev.trellis.engine.controlclient.NetMap;
+import dev.trellis.engine.wg.DeviceStatus;
+import dev.trellis.protocol.key.NodePrivateKey;
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * The data plane as the backend drives it: WireGuard peers plus the TUN's addresses and
+ * routes. The real one is {@link WgEngine}; tests use a recording fake.
+ */
+public interface Engine extends AutoCloseable {
+    /** Configures the tunnel for {@code map}, as node {@code key}: minimal changes from the last call. */
+    void apply(NetMap map, NodePrivateKey key) throws IOException;
+
+    /** Removes every peer, address and route: the tunnel is down, the device stays. */
+    void clear() throws IOException;
+
+    /** Peers' handshakes and traffic counters. */
+    DeviceStatus status();
+
+    /** Where peers can reach this node: "ip:port" for each usable local address. */
+    List<String> localEndpoints();
+
+    @Override
+    void close();
+}
