@@ -109,12 +109,22 @@ public final class Http1Client implements AutoCloseable {
             }
             try {
                 boolean answered;
+                boolean writeFailed = false;
                 try {
                     conn.writeRequest(head, bodyOrNull);
-                    answered = conn.awaitResponse();
                 } catch (SocketTimeoutException e) {
                     throw e;
                 } catch (IOException e) {
+                    // The server may have answered early (413, 401) and closed before taking the
+                    // whole body; its answer can still be waiting in our receive buffer.
+                    writeFailed = true;
+                }
+                try {
+                    answered = conn.awaitResponse();
+                } catch (IOException e) {
+                    if (e instanceof SocketTimeoutException && !writeFailed) {
+                        throw e;
+                    }
                     answered = false;
                 }
                 if (!answered) {
@@ -131,7 +141,8 @@ public final class Http1Client implements AutoCloseable {
                 BodyInput body = conn.body(response, toHead, false);
                 byte[] bytes = ClientConnection.readAll(body, limits.maxBodyBytes());
                 // A body delimited by the server's close leaves nothing to reuse.
-                if (body.complete() && !response.closesConnection() && !(body instanceof BodyInput.UntilClose)) {
+                if (!writeFailed && body.complete() && !response.closesConnection()
+                        && !(body instanceof BodyInput.UntilClose)) {
                     release(conn);
                 } else {
                     conn.close();
