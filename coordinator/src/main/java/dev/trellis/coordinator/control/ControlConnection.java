@@ -32,6 +32,12 @@ final class ControlConnection {
     private final Tailnet tailnet;
     private final ControlMetrics metrics;
     private MapSession session;
+    /** One registration at a time: a followup may wait minutes, and each holds a thread. */
+    private final java.util.concurrent.atomic.AtomicBoolean registering = new java.util.concurrent.atomic.AtomicBoolean();
+    /** Endpoint updates in the current one-second window; a node needs a handful per minute. */
+    private long updateWindowStart;
+    private int updatesInWindow;
+    static final int MAX_UPDATES_PER_SECOND = 20;
 
     ControlConnection(NoiseConnection conn, Tailnet tailnet, ControlMetrics metrics) {
         this.conn = conn;
@@ -71,7 +77,19 @@ final class ControlConnection {
                 if (!versionOk(r.id(), r.version())) {
                     return false;
                 }
-                Thread.ofVirtual().name("register-" + machine.shortString()).start(() -> register(r));
+                if (!registering.compareAndSet(false, true)) {
+                    metrics.badMessages.increment();
+                    send(new ControlError(r.id(), ControlError.Code.BAD_REQUEST,
+                            "a registration is already in progress on this connection"));
+                    return false;
+                }
+                Thread.ofVirtual().name("register-" + machine.shortString()).start(() -> {
+                    try {
+                        register(r);
+                    } finally {
+                        registering.set(false);
+                    }
+                });
                 return true;
             }
             case MapRequest r -> {
@@ -106,6 +124,12 @@ final class ControlConnection {
             send(new ControlError(r.id(), ControlError.Code.BAD_REQUEST, "too many endpoints: " + r.endpoints().size()));
             return false;
         }
+        if (!r.stream() && !withinUpdateRate()) {
+            metrics.badMessages.increment();
+            send(new ControlError(r.id(), ControlError.Code.BAD_REQUEST, "more than " + MAX_UPDATES_PER_SECOND
+                    + " endpoint updates in a second"));
+            return false;
+        }
         Tailnet.Authorization auth = tailnet.authorize(machine, r.nodeKey());
         if (auth.node() == null) {
             send(new ControlError(r.id(), ControlError.Code.UNAUTHORIZED, "this node is not registered"));
@@ -132,6 +156,15 @@ final class ControlConnection {
             return false;
         }
         return true;
+    }
+
+    private boolean withinUpdateRate() {
+        long now = System.nanoTime();
+        if (now - updateWindowStart > 1_000_000_000L) {
+            updateWindowStart = now;
+            updatesInWindow = 0;
+        }
+        return ++updatesInWindow <= MAX_UPDATES_PER_SECOND;
     }
 
     /** Keeps only endpoints that look like ip:port; nodes never need to send anything else. */
