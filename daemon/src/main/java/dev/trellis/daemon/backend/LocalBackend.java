@@ -466,7 +466,13 @@ public final class LocalBackend implements AutoCloseable {
                 netMap = map;
                 netMapDirty = true;
                 applyEngine();
-                setState(BackendState.RUNNING);
+                if (map.self().expired() && backend != BackendState.NEEDS_LOGIN) {
+                    setState(BackendState.NEEDS_LOGIN);
+                    bus.publish(new Notify(version, "this node's key expired: log in again with `trellis login`",
+                            ErrorCode.NEEDS_LOGIN, false, null, null, null, null, null, null));
+                } else if (!map.self().expired()) {
+                    setState(BackendState.RUNNING);
+                }
             });
         }
 

@@ -169,6 +169,26 @@ class LocalApiEndToEndTest {
     }
 
     @Test
+    void anExpiredKeyAsksForLoginAndPeersStopAcceptingIt() throws Exception {
+        coordinator(0);
+        String key = key();
+        DaemonUnderTest a = daemon("a");
+        DaemonUnderTest b = daemon("b");
+        a.call("POST", LocalApiPaths.START, up("alpha", key));
+        b.call("POST", LocalApiPaths.START, up("bravo", key));
+        Status sb = b.awaitStatus("alpha", s -> !s.peer().isEmpty());
+        try (DaemonUnderTest.Watch bus = a.watch(WatchOpt.mask(WatchOpt.INITIAL_STATE))) {
+            bus.await("initial", n -> n.state() != null);
+            coordinator.tailnet().setKeyExpiry(a.status().self().nodeId(), Instant.now());
+            assertThat(bus.await("the expiry", n -> n.errMessage() != null).errMessage()).contains("log in again");
+        }
+        assertThat(a.status().backendState()).isEqualTo(BackendState.NEEDS_LOGIN);
+        b.awaitStatus("alpha expired", s -> s.peer().values().iterator().next().expired());
+        assertThat(b.engine.applied.peers().values().iterator().next().expired()).isTrue();
+        assertThat(sb.peer()).hasSize(1);
+    }
+
+    @Test
     void badRequestsGetClearErrors() throws Exception {
         coordinator(0);
         DaemonUnderTest a = daemon("a");
