@@ -1,29 +1,30 @@
 package dev.trellis.cli.localapi;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.ProtocolException;
 import java.util.Arrays;
 
 /**
- * Splits a body into LF-terminated lines (an optional CR before the LF is dropped) regardless
- * of how the sender chunked it; a line longer than {@code maxLine} is an error, so a peer can
- * never make it buffer without bound.
+ * Splits a byte stream into LF-terminated lines (an optional CR before the LF is dropped)
+ * regardless of how the sender chunked it; a line longer than {@code maxLine} is an error, so a
+ * peer can never make it buffer without bound.
  */
 final class LineReader {
-    private final HttpBody body;
+    private final InputStream in;
     private final int maxLine;
     private byte[] buf = new byte[8192];
     private int start; // first unconsumed byte
     private int end; // one past the last buffered byte
     private boolean eof;
 
-    LineReader(HttpBody body, int maxLine) {
-        this.body = body;
+    LineReader(InputStream in, int maxLine) {
+        this.in = in;
         this.maxLine = maxLine;
     }
 
-    /** The next line without its terminator; at end of body the unterminated rest, then null. */
-    byte[] next(Deadline deadline) throws IOException {
+    /** The next line without its terminator; at end of stream the unterminated rest, then null. */
+    byte[] next() throws IOException {
         int scanned = 0; // bytes after start already searched; survives makeRoom's compaction
         while (true) {
             for (int i = start + scanned; i < end; i++) {
@@ -47,7 +48,7 @@ final class LineReader {
                 return rest;
             }
             makeRoom();
-            int n = body.read(buf, end, buf.length - end, deadline);
+            int n = in.read(buf, end, buf.length - end);
             if (n < 0) {
                 eof = true;
             } else {

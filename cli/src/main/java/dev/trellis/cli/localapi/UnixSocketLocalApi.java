@@ -2,18 +2,23 @@ package dev.trellis.cli.localapi;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import dev.trellis.protocol.http.ClientLimits;
+import dev.trellis.protocol.http.Http1Client;
+import dev.trellis.protocol.http.HttpResult;
+import dev.trellis.protocol.http.StreamingResult;
 import dev.trellis.protocol.localapi.ErrorResponse;
 import dev.trellis.protocol.localapi.LocalApiJson;
 import dev.trellis.protocol.localapi.LocalApiJsonException;
 import dev.trellis.protocol.localapi.LocalApiPaths;
 import dev.trellis.protocol.localapi.MaskedPrefs;
-import dev.trellis.protocol.localapi.Notify;
 import dev.trellis.protocol.localapi.Options;
 import dev.trellis.protocol.localapi.Prefs;
 import dev.trellis.protocol.localapi.Status;
 import java.io.IOException;
+import java.net.BindException;
 import java.net.ConnectException;
 import java.net.ProtocolException;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
@@ -28,19 +33,22 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * {@link LocalApi} over trellisd's Unix socket, one connection per request. Requests wait at
- * most the request timeout for their whole reply; a watch waits that long for its response
- * header and then as long as each {@link WatchStream#next} call allows.
+ * {@link LocalApi} over trellisd's Unix socket with the shared {@link Http1Client}, one
+ * connection per request. A request waits at most the request timeout for its connection, for
+ * the response head, and for each read of the reply; a watch waits that long for its response
+ * head and then as long as each {@link WatchStream#next} call allows.
  */
 public final class UnixSocketLocalApi implements LocalApi {
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(60);
     /** Error bodies are read up to this size; the rest is dropped. */
     static final int MAX_ERROR_BODY = 64 * 1024;
+    private static final byte[] NO_BODY = new byte[0];
 
     private final Path socket;
     private final Duration requestTimeout;
     private final String userAgent;
-    private final int maxNotifyLine;
+    private final int maxDocument;
+    private final Http1Client http;
 
     public UnixSocketLocalApi(Path socket, String userAgent) {
         this(socket, DEFAULT_REQUEST_TIMEOUT, userAgent);
@@ -50,12 +58,23 @@ public final class UnixSocketLocalApi implements LocalApi {
         this(socket, requestTimeout, userAgent, (int) LocalApiJson.MAX_DOCUMENT_LENGTH);
     }
 
-    /** With a smaller limit on one notification's size, for tests. */
-    UnixSocketLocalApi(Path socket, Duration requestTimeout, String userAgent, int maxNotifyLine) {
+    /**
+     * With a smaller limit on a reply body and on one notification, for tests.
+     *
+     * @throws IllegalArgumentException if {@code requestTimeout} is not between 1 ms and 24 days
+     */
+    UnixSocketLocalApi(Path socket, Duration requestTimeout, String userAgent, int maxDocument) {
         this.socket = socket;
         this.requestTimeout = requestTimeout;
         this.userAgent = userAgent;
-        this.maxNotifyLine = maxNotifyLine;
+        this.maxDocument = maxDocument;
+        ClientLimits d = ClientLimits.defaults();
+        // No idle connections: a command makes a handful of requests, each on a connection of its
+        // own that is closed after the reply, so none holds a slot of the daemon for nothing. With
+        // nothing kept, the client never needs closing.
+        ClientLimits limits = new ClientLimits(d.maxStatusLineBytes(), d.maxHeaderBytes(), d.maxHeaders(),
+                maxDocument, requestTimeout, requestTimeout, 0);
+        this.http = Http1Client.unix(socket, requestTimeout, limits);
     }
 
     @Override
@@ -96,39 +115,44 @@ public final class UnixSocketLocalApi implements LocalApi {
 
     @Override
     public WatchStream watch(long mask) throws LocalApiException {
-        String target = LocalApiPaths.watchIpnBus(mask);
-        UnixHttpConnection conn = connect();
+        String path = LocalApiPaths.WATCH_IPN_BUS;
+        checkSocket();
+        StreamingResult reply;
         try {
-            Deadline deadline = Deadline.after(requestTimeout);
-            conn.sendRequest("GET", target, headers(false), null, deadline);
-            ResponseHead head = conn.readHead(deadline);
-            HttpBody body = HttpBody.of(conn, head, "GET");
-            if (!head.isSuccess()) {
-                throw failure(head, body, deadline, LocalApiPaths.WATCH_IPN_BUS);
-            }
-            return new Watch(conn, new LineReader(body, maxNotifyLine));
-        } catch (LocalApiException e) {
-            conn.close();
-            throw e;
-        } catch (IOException e) {
-            conn.close();
-            throw transportFailure(e, LocalApiPaths.WATCH_IPN_BUS);
-        }
-    }
-
-    private byte[] exchange(String method, String path, byte[] body) throws LocalApiException {
-        try (UnixHttpConnection conn = connect()) {
-            Deadline deadline = Deadline.after(requestTimeout);
-            conn.sendRequest(method, path, headers(body != null), body, deadline);
-            ResponseHead head = conn.readHead(deadline);
-            HttpBody reply = HttpBody.of(conn, head, method);
-            if (!head.isSuccess()) {
-                throw failure(head, reply, deadline, path);
-            }
-            return reply.readAll(LocalApiJson.MAX_DOCUMENT_LENGTH, deadline);
+            reply = http.stream("GET", LocalApiPaths.watchIpnBus(mask), headers(false), null);
         } catch (IOException e) {
             throw transportFailure(e, path);
         }
+        if (reply.status() >= 200 && reply.status() <= 299) {
+            return new SocketWatchStream(reply, maxDocument);
+        }
+        try (reply) {
+            // A streamed body waits forever by itself; the error text gets the request timeout.
+            byte[] text = ReadTimer.within(requestTimeout, reply::close,
+                    () -> reply.body().readNBytes(MAX_ERROR_BODY));
+            throw errorReply(reply.status(), text, path);
+        } catch (IOException e) {
+            throw transportFailure(e, path);
+        }
+    }
+
+    /**
+     * One request and its whole reply. {@code json} is the body, or null for none; a POST or
+     * PATCH without one still says {@code Content-Length: 0}, which the contract promises.
+     */
+    private byte[] exchange(String method, String path, byte[] json) throws LocalApiException {
+        checkSocket();
+        byte[] body = json != null ? json : method.equals("GET") ? null : NO_BODY;
+        HttpResult reply;
+        try {
+            reply = http.send(method, path, headers(json != null), body);
+        } catch (IOException e) {
+            throw transportFailure(e, path);
+        }
+        if (!reply.isSuccess()) {
+            throw errorReply(reply.status(), reply.body(), path);
+        }
+        return reply.body();
     }
 
     private Map<String, String> headers(boolean json) {
@@ -141,7 +165,11 @@ public final class UnixSocketLocalApi implements LocalApi {
         return h;
     }
 
-    private UnixHttpConnection connect() throws LocalApiException {
+    /**
+     * Tells "no socket" and "may not look" apart before connecting: the file system reports them
+     * by errno, where a failed connect only has the JDK's message text.
+     */
+    private void checkSocket() throws LocalApiException {
         try {
             Files.readAttributes(socket, BasicFileAttributes.class);
         } catch (NoSuchFileException e) {
@@ -151,20 +179,35 @@ public final class UnixSocketLocalApi implements LocalApi {
         } catch (IOException e) {
             throw new LocalApiIoException("cannot inspect " + socket + ": " + e.getMessage(), e);
         }
-        try {
-            return UnixHttpConnection.connect(socket);
-        } catch (ConnectException e) {
-            throw new DaemonNotRunningException(notRunning("nothing listens on " + socket), e);
-        } catch (IOException e) {
-            String msg = String.valueOf(e.getMessage());
-            if (msg.contains("Permission denied")) {
-                throw new PermissionDeniedException("cannot open " + socket, writableGroup(socket));
-            }
-            if (msg.contains("No such file")) {
-                throw new DaemonNotRunningException(notRunning("no socket at " + socket), e);
-            }
-            throw new LocalApiIoException("cannot connect to trellisd at " + socket + ": " + msg, e);
+    }
+
+    /**
+     * The failure for an exception from {@link Http1Client}, which throws a failed connect as
+     * the JDK reported it: ECONNREFUSED as ConnectException and EACCES as BindException (the
+     * JDK's errno mapping puts EACCES with the bind errors), whatever the locale of the message.
+     */
+    LocalApiException transportFailure(IOException e, String path) {
+        return switch (e) {
+            case SocketTimeoutException t -> new LocalApiTimeoutException("trellisd did not answer " + path
+                    + " within " + seconds(requestTimeout) + ": it may be stuck; check `systemctl status trellisd`");
+            case ConnectException c -> new DaemonNotRunningException(notRunning("nothing listens on " + socket), c);
+            case BindException b -> new PermissionDeniedException("cannot open " + socket, writableGroup(socket));
+            case ProtocolException p -> new LocalApiIoException("malformed reply to " + path + " ("
+                    + p.getMessage() + "): is " + socket + " trellisd's socket?", p);
+            default -> otherFailure(e, path);
+        };
+    }
+
+    private LocalApiException otherFailure(IOException e, String path) {
+        String msg = String.valueOf(e.getMessage());
+        if (msg.contains("Permission denied")) {
+            return new PermissionDeniedException("cannot open " + socket, writableGroup(socket));
         }
+        // The socket went away between the check and the connect, or with the daemon mid-request.
+        if (e instanceof SocketException && Files.notExists(socket)) {
+            return new DaemonNotRunningException(notRunning("no socket at " + socket), e);
+        }
+        return new LocalApiIoException("connection to trellisd lost during " + path + ": " + msg, e);
     }
 
     static String notRunning(String why) {
@@ -182,9 +225,8 @@ public final class UnixSocketLocalApi implements LocalApi {
     }
 
     /** The exception for an error reply: its body is Tailscale's error JSON or plain text. */
-    private static LocalApiException failure(ResponseHead head, HttpBody body, Deadline deadline, String path)
-            throws IOException {
-        byte[] raw = readPrefix(body, MAX_ERROR_BODY, deadline);
+    static LocalApiException errorReply(int status, byte[] body, String path) {
+        byte[] raw = body.length > MAX_ERROR_BODY ? Arrays.copyOf(body, MAX_ERROR_BODY) : body;
         String message = null;
         String code = null;
         String group = null;
@@ -202,34 +244,12 @@ public final class UnixSocketLocalApi implements LocalApi {
             message = new String(raw, UTF_8).strip();
         }
         if (message.isEmpty()) {
-            message = ("HTTP " + head.status() + " " + head.reason()).strip();
+            message = "HTTP " + status + " without an error message";
         }
-        if (head.status() == 403) {
+        if (status == 403) {
             return new PermissionDeniedException(message, group);
         }
-        return new LocalApiErrorException(head.status(), code, message, path);
-    }
-
-    private static byte[] readPrefix(HttpBody body, int max, Deadline deadline) throws IOException {
-        byte[] buf = new byte[max];
-        int len = 0;
-        int n;
-        while (len < max && (n = body.read(buf, len, max - len, deadline)) >= 0) {
-            len += n;
-        }
-        return Arrays.copyOf(buf, len);
-    }
-
-    private LocalApiException transportFailure(IOException e, String path) {
-        if (e instanceof SocketTimeoutException) {
-            return new LocalApiTimeoutException("trellisd did not answer " + path + " within "
-                    + seconds(requestTimeout) + ": it may be stuck; check `systemctl status trellisd`");
-        }
-        if (e instanceof ProtocolException) {
-            return new LocalApiIoException("malformed reply to " + path + " (" + e.getMessage()
-                    + "): is " + socket + " trellisd's socket?", e);
-        }
-        return new LocalApiIoException("connection to trellisd lost during " + path + ": " + e.getMessage(), e);
+        return new LocalApiErrorException(status, code, message, path);
     }
 
     private static <T> T decode(byte[] json, Class<T> type, String path) throws LocalApiIoException {
@@ -242,61 +262,5 @@ public final class UnixSocketLocalApi implements LocalApi {
 
     static String seconds(Duration d) {
         return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
-    }
-
-    /** The notification stream of one watch: one JSON object per line. */
-    private static final class Watch implements WatchStream {
-        private final UnixHttpConnection conn;
-        private final LineReader lines;
-        private boolean closed;
-
-        Watch(UnixHttpConnection conn, LineReader lines) {
-            this.conn = conn;
-            this.lines = lines;
-        }
-
-        @Override
-        public Notify next(Duration timeout) throws LocalApiException {
-            if (closed) {
-                throw new LocalApiIoException("the notification stream is closed", null);
-            }
-            Deadline deadline = Deadline.after(timeout);
-            try {
-                while (true) {
-                    byte[] line = lines.next(deadline);
-                    if (line == null) {
-                        throw new DaemonNotRunningException("trellisd closed the notification stream "
-                                + "(did it stop or restart?): check `systemctl status trellisd`");
-                    }
-                    if (isBlank(line)) {
-                        continue;
-                    }
-                    return LocalApiJson.decode(line, Notify.class);
-                }
-            } catch (SocketTimeoutException e) {
-                throw new LocalApiTimeoutException("no notification from trellisd within " + seconds(timeout));
-            } catch (LocalApiJsonException e) {
-                throw new LocalApiIoException("trellisd sent a " + e.getMessage(), e);
-            } catch (ProtocolException e) {
-                throw new LocalApiIoException("malformed notification stream: " + e.getMessage(), e);
-            } catch (IOException e) {
-                throw new LocalApiIoException("notification stream broken: " + e.getMessage(), e);
-            }
-        }
-
-        private static boolean isBlank(byte[] line) {
-            for (byte b : line) {
-                if (b != ' ' && b != '\t' && b != '\r') {
-                    return false;
-                }
-            }
-            return true;
-        }
-
-        @Override
-        public void close() {
-            closed = true;
-            conn.close();
-        }
     }
 }

@@ -9,7 +9,8 @@ public interface WatchStream extends AutoCloseable {
     /**
      * The next notification, waiting at most {@code timeout} (null: without limit).
      *
-     * @throws LocalApiTimeoutException if none arrived in time
+     * @throws LocalApiTimeoutException if none arrived in time; that ends the subscription, and
+     *     later calls fail
      * @throws DaemonNotRunningException if the daemon closed the stream (it stopped or restarted)
      */
     Notify next(Duration timeout) throws LocalApiException;
