@@ -247,6 +247,8 @@ public final class Http1Client implements AutoCloseable {
         });
         if (upgrade != null) {
             h.append("Connection: Upgrade\r\nUpgrade: ").append(upgrade).append("\r\n");
+        } else if (limits.maxIdleConnections() == 0) {
+            h.append("Connection: close\r\n"); // RFC 9112 §9.6: a client that keeps no connections says so
         }
         if (body != null) {
             h.append("Content-Length: ").append(body.length).append("\r\n");
