@@ -5,6 +5,7 @@ import dev.trellis.coordinator.metrics.CoordinatorMetrics;
 import dev.trellis.coordinator.tailnet.Tailnet;
 import dev.trellis.protocol.http.Handler;
 import dev.trellis.protocol.http.HttpExchange;
+import dev.trellis.protocol.http.HttpResponse;
 import dev.trellis.protocol.http.Router;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -81,7 +82,7 @@ public final class AdminEndpoints implements AutoCloseable {
         public void handle(HttpExchange ex) throws IOException {
             Handler t = target;
             if (t == null) {
-                ex.respond(dev.trellis.protocol.http.HttpResponse.of(503, "application/json",
+                ex.respond(HttpResponse.of(503, "application/json",
                         AdminJson.write(Map.of("error", "the coordinator is starting; retry in a moment",
                                 "code", "starting"))));
                 return;

@@ -4,7 +4,6 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -35,7 +34,7 @@ public final class AdminInputs {
             }
             out.add(t);
         }
-        return List.copyOf(new ArrayList<>(out));
+        return List.copyOf(out);
     }
 
     /**

@@ -65,8 +65,14 @@ public final class AdminSocket implements AutoCloseable {
             router.prefix(method, AdminApi.PREFIX, api);
         }
         router.route("GET", "/metrics", metrics);
-        HttpServer server = HttpServer.unix(socket, AdminApi.guard(auth, router),
-                HttpLimits.defaults().withMaxBodyBytes(AdminApi.MAX_BODY_BYTES).withMaxConnections(MAX_CONNECTIONS));
+        HttpServer server;
+        try {
+            server = HttpServer.unix(socket, AdminApi.guard(auth, router),
+                    HttpLimits.defaults().withMaxBodyBytes(AdminApi.MAX_BODY_BYTES).withMaxConnections(MAX_CONNECTIONS));
+        } catch (IOException e) {
+            throw new IOException("cannot open the admin socket: " + e.getMessage() + " (is another coordinator"
+                    + " using data directory " + dataDir + "? stop it, or give this one its own --data-dir)", e);
+        }
         try {
             Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
         } catch (IOException e) {

@@ -2,6 +2,7 @@ package dev.trellis.coordinator.admin;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trellis.protocol.http.HttpExchange;
 import dev.trellis.protocol.http.HttpStatusException;
@@ -10,6 +11,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -55,7 +57,7 @@ final class JsonBody {
     private static ObjectNode parse(byte[] bytes, boolean optional) throws AdminApiException {
         if (isBlank(bytes)) {
             if (optional) {
-                return com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+                return JsonNodeFactory.instance.objectNode();
             }
             throw new AdminApiException(400, "invalid_json", "this request needs a JSON object body");
         }
@@ -71,7 +73,7 @@ final class JsonBody {
         }
         if (!(node instanceof ObjectNode o)) {
             throw new AdminApiException(400, "invalid_json", "the body must be a JSON object, not " + node.getNodeType()
-                    .toString().toLowerCase(java.util.Locale.ROOT));
+                    .toString().toLowerCase(Locale.ROOT));
         }
         return o;
     }

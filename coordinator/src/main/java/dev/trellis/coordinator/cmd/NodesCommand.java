@@ -9,6 +9,7 @@ import dev.trellis.coordinator.store.Store;
 import dev.trellis.coordinator.store.StoreNotFoundException;
 import dev.trellis.coordinator.store.User;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -74,7 +75,7 @@ final class NodesCommand {
         }
 
         void print(NodeView n, String text) {
-            out().print(json ? new String(AdminJson.write(Map.of("node", n)), java.nio.charset.StandardCharsets.UTF_8)
+            out().print(json ? new String(AdminJson.write(Map.of("node", n)), StandardCharsets.UTF_8)
                     : text + System.lineSeparator());
             out().flush();
         }
@@ -106,7 +107,7 @@ final class NodesCommand {
                 }
             }
             if (json) {
-                out().print(new String(AdminJson.write(Map.of("nodes", nodes)), java.nio.charset.StandardCharsets.UTF_8));
+                out().print(new String(AdminJson.write(Map.of("nodes", nodes)), StandardCharsets.UTF_8));
                 out().flush();
                 return 0;
             }
