@@ -1,5 +1,6 @@
 package dev.trellis.coordinator;
 
+import dev.trellis.coordinator.admin.AdminEndpoints;
 import dev.trellis.coordinator.control.ControlMetrics;
 import dev.trellis.coordinator.control.ControlServer;
 import dev.trellis.coordinator.netmap.PeerPolicy;
@@ -30,13 +31,16 @@ public final class Coordinator implements AutoCloseable {
     private final HttpServer http;
     private final URI serverUrl;
     private final ControlMetrics metrics;
+    private final AdminEndpoints admin; // admin API, metrics, admin socket
 
-    private Coordinator(Store store, Tailnet tailnet, HttpServer http, URI serverUrl, ControlMetrics metrics) {
+    private Coordinator(Store store, Tailnet tailnet, HttpServer http, URI serverUrl, ControlMetrics metrics,
+            AdminEndpoints admin) {
         this.store = store;
         this.tailnet = tailnet;
         this.http = http;
         this.serverUrl = serverUrl;
         this.metrics = metrics;
+        this.admin = admin;
     }
 
     public static Coordinator start(CoordinatorConfig config) throws IOException {
@@ -54,6 +58,7 @@ public final class Coordinator implements AutoCloseable {
                     "ok\n".getBytes(StandardCharsets.UTF_8)));
             router.prefix("GET", "/", holder);
             router.prefix("POST", "/", holder);
+            AdminEndpoints admin = AdminEndpoints.install(router); // admin: /api/v1/ and /metrics
             HttpServer http = HttpServer.tcp(config.listen(), tls, router, HttpLimits.defaults().withMaxConnections(50_000));
             URI url;
             Tailnet tailnet;
@@ -68,10 +73,17 @@ public final class Coordinator implements AutoCloseable {
                 throw e;
             }
             holder.router = new ControlServer(tailnet, serverKey, metrics).routes(new Router());
+            try { // admin: API, metrics and <data-dir>/run/admin.sock
+                admin.start(tailnet, metrics, http::openConnections, config.dataDir());
+            } catch (IOException | RuntimeException e) {
+                http.close();
+                tailnet.close();
+                throw e;
+            }
             LOG.log(System.Logger.Level.INFO, "coordinator " + serverKey.publicKey().shortString() + " serving "
                     + url + " (listening on " + http.tcpAddress() + ", " + (config.databaseUrl() == null
                             ? "SQLite in " + config.dataDir() : "PostgreSQL") + ")");
-            return new Coordinator(store, tailnet, http, url, metrics);
+            return new Coordinator(store, tailnet, http, url, metrics, admin);
         } catch (IOException | RuntimeException e) {
             store.close();
             throw e;
@@ -110,6 +122,7 @@ public final class Coordinator implements AutoCloseable {
 
     @Override
     public void close() {
+        admin.close(); // admin: removes the admin socket
         http.close();
         tailnet.close();
         store.close();

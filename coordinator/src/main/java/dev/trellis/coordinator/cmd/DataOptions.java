@@ -8,7 +8,6 @@ import picocli.CommandLine.Option;
 /** Where the coordinator's data lives; shared by every subcommand. */
 final class DataOptions {
     static final String DEFAULT_DATA_DIR = "/var/lib/trellis-coordinator";
-
     @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "${env:TRELLIS_COORDINATOR_DATA_DIR:-" + DEFAULT_DATA_DIR + "}",
             description = "Data directory (SQLite database, admin socket). Default: ${DEFAULT-VALUE}.")
     Path dataDir;

@@ -1,5 +1,6 @@
 package dev.trellis.coordinator.cmd;
 
+import dev.trellis.coordinator.admin.AdminApiException;
 import dev.trellis.coordinator.store.StoreException;
 import java.io.IOException;
 import java.net.BindException;
@@ -16,6 +17,7 @@ final class Errors {
             case AccessDeniedException a -> "permission denied: " + a.getFile()
                     + " (run as the user that owns the data directory, or choose another with --data-dir)";
             case StoreException s -> s.getMessage();
+            case AdminApiException a -> a.getMessage();
             case IllegalArgumentException i -> i.getMessage();
             case IOException io -> io.getMessage();
             default -> e.toString();

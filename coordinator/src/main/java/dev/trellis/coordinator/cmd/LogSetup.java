@@ -12,6 +12,10 @@ import java.util.logging.SimpleFormatter;
  * and HikariCP's chatter is kept at WARNING either way.
  */
 final class LogSetup {
+    /** Held so their levels stick: java.util.logging keeps loggers only weakly. */
+    private static final Logger FLYWAY = Logger.getLogger("org.flywaydb");
+    private static final Logger HIKARI = Logger.getLogger("com.zaxxer.hikari");
+
     private LogSetup() {}
 
     static void configure(boolean server) {
@@ -26,8 +30,8 @@ final class LogSetup {
         console.setLevel(Level.ALL);
         root.addHandler(console);
         root.setLevel(level);
-        Logger.getLogger("org.flywaydb").setLevel(Level.WARNING);
-        Logger.getLogger("com.zaxxer.hikari").setLevel(Level.WARNING);
+        FLYWAY.setLevel(Level.WARNING);
+        HIKARI.setLevel(Level.WARNING);
     }
 
     private static Level level(String text) {

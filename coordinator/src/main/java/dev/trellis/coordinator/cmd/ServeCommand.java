@@ -14,7 +14,12 @@ import picocli.CommandLine.Option;
 
 /** {@code trellis-coordinator serve}: runs the coordinator until it is signalled. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = "Run the coordinator (plain HTTP on 127.0.0.1:8080, SQLite and built-in login by default).")
+        description = {"Run the coordinator (plain HTTP on 127.0.0.1:8080, SQLite and built-in login by default).", "",
+                "Besides the control protocol and login pages, the port serves the admin API under /api/v1/ (API"
+                        + " keys: see `apikeys create`) and GET /metrics (Prometheus text, without authentication:"
+                        + " firewall it, or block /metrics at the reverse proxy and scrape the port directly from a"
+                        + " trusted network). The admin socket <data-dir>/run/admin.sock serves the same API and"
+                        + " metrics to root and the coordinator's own user, without a key."})
 final class ServeCommand implements Callable<Integer> {
     @Mixin
     DataOptions data;
