@@ -175,8 +175,13 @@ public final class PasswordHasher {
         if (version != Argon2Parameters.ARGON2_VERSION_10 && version != Argon2Parameters.ARGON2_VERSION_13) {
             throw new IllegalArgumentException("password hash has Argon2 version " + version + "; only 16 and 19 exist");
         }
-        Parameters parameters = new Parameters(Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3)),
-                Integer.parseInt(m.group(4)));
+        Parameters parameters;
+        try {
+            parameters = new Parameters(Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3)),
+                    Integer.parseInt(m.group(4)));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("password hash has unusable parameters: " + e.getMessage(), e);
+        }
         byte[] salt = decode(m.group(5), "salt", MIN_SALT_BYTES, MAX_SALT_BYTES);
         byte[] hash = decode(m.group(6), "hash", MIN_HASH_BYTES, MAX_HASH_BYTES);
         return new Encoded(version, parameters, salt, hash);
