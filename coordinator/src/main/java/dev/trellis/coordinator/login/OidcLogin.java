@@ -182,13 +182,14 @@ final class OidcLogin {
                     + e.getMessage());
             throw providerFailure("The coordinator could not reach the identity provider to finish the login.");
         } catch (ParseException e) {
-            LOG.log(Level.WARNING, "OIDC token endpoint answered something unreadable: " + e.getMessage());
+            LOG.log(Level.WARNING, "OIDC token endpoint answered something unreadable: " + safe(e.getMessage()));
             throw providerFailure("The identity provider's answer could not be read.");
         }
         if (response instanceof TokenErrorResponse error) {
             var object = error.getErrorObject();
             LOG.log(Level.WARNING, "OIDC token endpoint refused the code: " + (object == null ? "no error given"
-                    : object.getCode() + " (" + object.getDescription() + ", HTTP " + object.getHTTPStatusCode() + ")"));
+                    : safe(object.getCode()) + " (" + safe(object.getDescription()) + ", HTTP "
+                            + object.getHTTPStatusCode() + ")"));
             throw providerFailure("The identity provider refused to finish the login"
                     + (object == null || object.getCode() == null ? "." : " (" + safe(object.getCode()) + ")."));
         }
@@ -201,7 +202,7 @@ final class OidcLogin {
         try {
             claims = validator.validate(idToken, p.nonce());
         } catch (BadJOSEException | JOSEException e) {
-            LOG.log(Level.WARNING, "OIDC ID token rejected: " + e.getMessage());
+            LOG.log(Level.WARNING, "OIDC ID token rejected: " + safe(e.getMessage()));
             throw providerFailure("The identity provider's ID token did not pass verification.");
         }
         Boolean verified = claims.getBooleanClaim("email_verified");
