@@ -12,7 +12,6 @@ import dev.trellis.lab.oidc.BrowserLogin;
 import dev.trellis.lab.oidc.BrowserLoginException;
 import dev.trellis.protocol.control.RegisterResponse;
 import java.io.IOException;
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -94,9 +93,5 @@ class LocalLoginBrowserTest {
 
   static Path screenshot(String name) {
     return Path.of(System.getProperty("trellis.lab.logDir", "target/lab-logs"), "login", name + ".png");
-  }
-
-  static URI uri(String s) {
-    return URI.create(s);
   }
 }

@@ -11,6 +11,7 @@ import dev.trellis.lab.oidc.BrowserLoginException;
 import dev.trellis.lab.oidc.OidcProvider;
 import dev.trellis.protocol.control.RegisterResponse;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -18,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -49,12 +49,10 @@ class OidcLoginBrowserTest {
   static void start() throws IOException {
     // The coordinator listens first, so the provider can be told its exact redirect URI; its
     // login pages discover the provider once that runs.
-    OidcProvider[] started = new OidcProvider[1];
     coordinator = LoginCoordinator.start(dir, serverUrl -> {
-      var redirect = LoginConfig.Oidc.callbackUri(serverUrl);
-      started[0] = OidcProvider.start(CLIENT_ID, CLIENT_SECRET, List.of(redirect.toString()), Map.of("alice", PASSWORD));
-      provider = started[0];
-      return LoginConfig.oidc(LoginConfig.Oidc.of(started[0].issuer(), CLIENT_ID, CLIENT_SECRET, serverUrl));
+      String redirect = LoginConfig.Oidc.callbackUri(serverUrl).toString();
+      provider = OidcProvider.start(CLIENT_ID, CLIENT_SECRET, List.of(redirect), Map.of("alice", PASSWORD));
+      return LoginConfig.oidc(LoginConfig.Oidc.of(provider.issuer(), CLIENT_ID, CLIENT_SECRET, serverUrl));
     });
   }
 
