@@ -3,6 +3,8 @@ package dev.trellis.coordinator;
 import dev.trellis.coordinator.admin.AdminEndpoints;
 import dev.trellis.coordinator.control.ControlMetrics;
 import dev.trellis.coordinator.control.ControlServer;
+import dev.trellis.coordinator.login.LoginConfig;
+import dev.trellis.coordinator.login.LoginPages;
 import dev.trellis.coordinator.netmap.PeerPolicy;
 import dev.trellis.coordinator.store.Store;
 import dev.trellis.coordinator.store.Stores;
@@ -72,8 +74,13 @@ public final class Coordinator implements AutoCloseable {
                 http.close();
                 throw e;
             }
-            holder.router = new ControlServer(tailnet, serverKey, metrics).routes(new Router());
-            try { // admin: API, metrics and <data-dir>/run/admin.sock
+            try {
+                Router routes = new ControlServer(tailnet, serverKey, metrics).routes(new Router());
+                // With OIDC this runs the provider's discovery and fails fast if it is unreachable.
+                new LoginPages(tailnet, config.oidc() == null ? LoginConfig.local()
+                        : LoginConfig.oidc(config.oidc().at(url))).routes(routes);
+                holder.router = routes;
+                // admin: API, metrics and <data-dir>/run/admin.sock
                 admin.start(tailnet, metrics, http::openConnections, config.dataDir());
             } catch (IOException | RuntimeException e) {
                 http.close();
@@ -82,7 +89,8 @@ public final class Coordinator implements AutoCloseable {
             }
             LOG.log(System.Logger.Level.INFO, "coordinator " + serverKey.publicKey().shortString() + " serving "
                     + url + " (listening on " + http.tcpAddress() + ", " + (config.databaseUrl() == null
-                            ? "SQLite in " + config.dataDir() : "PostgreSQL") + ")");
+                            ? "SQLite in " + config.dataDir() : "PostgreSQL") + ", login "
+                            + (config.oidc() == null ? "built in" : "at " + config.oidc().issuer()) + ")");
             return new Coordinator(store, tailnet, http, url, metrics, admin);
         } catch (IOException | RuntimeException e) {
             store.close();

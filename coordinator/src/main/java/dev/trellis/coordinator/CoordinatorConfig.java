@@ -1,10 +1,12 @@
 package dev.trellis.coordinator;
 
+import dev.trellis.coordinator.login.LoginConfig;
 import dev.trellis.coordinator.tailnet.TailnetConfig;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -21,6 +23,7 @@ import java.util.Objects;
  * @param nodeKeyExpiry default node key lifetime; zero = keys never expire
  * @param ephemeralTimeout how long an ephemeral node may be offline before it is deleted
  * @param keepAlive how often a silent map stream gets a keep-alive
+ * @param oidc the OpenID Connect provider users log in at; null = the built-in login page
  */
 public record CoordinatorConfig(
         InetSocketAddress listen,
@@ -32,7 +35,43 @@ public record CoordinatorConfig(
         String domain,
         Duration nodeKeyExpiry,
         Duration ephemeralTimeout,
-        Duration keepAlive) {
+        Duration keepAlive,
+        OidcSettings oidc) {
+
+    /** The settings without an OIDC provider (built-in login). */
+    public CoordinatorConfig(InetSocketAddress listen, URI serverUrl, Path dataDir, String databaseUrl, Path tlsCert,
+            Path tlsKey, String domain, Duration nodeKeyExpiry, Duration ephemeralTimeout, Duration keepAlive) {
+        this(listen, serverUrl, dataDir, databaseUrl, tlsCert, tlsKey, domain, nodeKeyExpiry, ephemeralTimeout,
+                keepAlive, null);
+    }
+
+    /**
+     * An OpenID Connect provider: its issuer, this coordinator's client registration there
+     * (whose redirect URI must be {@code <server URL>/oidc/callback}), and optional allow-lists.
+     */
+    public record OidcSettings(URI issuer, String clientId, String clientSecret, List<String> scopes,
+            List<String> allowedDomains, List<String> allowedUsers) {
+        public OidcSettings {
+            scopes = scopes == null || scopes.isEmpty() ? LoginConfig.Oidc.DEFAULT_SCOPES : List.copyOf(scopes);
+            allowedDomains = allowedDomains == null ? List.of() : List.copyOf(allowedDomains);
+            allowedUsers = allowedUsers == null ? List.of() : List.copyOf(allowedUsers);
+        }
+
+        LoginConfig.Oidc at(URI serverUrl) {
+            return new LoginConfig.Oidc(issuer, clientId, clientSecret, scopes, allowedDomains, allowedUsers,
+                    LoginConfig.Oidc.callbackUri(serverUrl));
+        }
+
+        @Override
+        public String toString() {
+            return "OidcSettings[issuer=" + issuer + ", clientId=" + clientId + ", clientSecret=[redacted]]";
+        }
+    }
+
+    public CoordinatorConfig withOidc(OidcSettings settings) {
+        return new CoordinatorConfig(listen, serverUrl, dataDir, databaseUrl, tlsCert, tlsKey, domain, nodeKeyExpiry,
+                ephemeralTimeout, keepAlive, settings);
+    }
 
     public static final int DEFAULT_PORT = 8080;
     public static final String DEFAULT_DOMAIN = "trellis.internal";

@@ -8,6 +8,7 @@ import dev.trellis.coordinator.CoordinatorConfig;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * The settings file of {@code serve --config}: JSON with comments and trailing commas (HuJSON),
@@ -21,6 +22,11 @@ import java.nio.file.Path;
  *   "tlsCert": "/etc/trellis/cert.pem", "tlsKey": "/etc/trellis/key.pem",
  *   "domain": "trellis.internal",
  *   "nodeKeyExpiry": "180d", "ephemeralTimeout": "30s",
+ *   "oidc": {                             // omit for the built-in login page
+ *     "issuer": "https://login.example.com", "clientId": "trellis",
+ *     "clientSecretFile": "/etc/trellis/oidc-secret",   // or "clientSecret": "…"
+ *     "allowedDomains": ["example.com"],    // optional
+ *   },
  * }
  * }</pre>
  */
@@ -31,9 +37,30 @@ final class ConfigFile {
             .build();
 
     record Settings(String listen, String serverUrl, String databaseUrl, String tlsCert, String tlsKey, String domain,
-            String nodeKeyExpiry, String ephemeralTimeout) {}
+            String nodeKeyExpiry, String ephemeralTimeout, Oidc oidc) {}
+
+    /** The "oidc" section; the secret comes inline or, better, from a 0600 file. */
+    record Oidc(String issuer, String clientId, String clientSecret, String clientSecretFile, List<String> scopes,
+            List<String> allowedDomains, List<String> allowedUsers) {
+        @Override
+        public String toString() {
+            return "Oidc[issuer=" + issuer + ", clientId=" + clientId + "]";
+        }
+    }
 
     private ConfigFile() {}
+
+    private static CoordinatorConfig.OidcSettings oidc(Oidc o) throws IOException {
+        if (o.issuer() == null || o.clientId() == null) {
+            throw new IllegalArgumentException("\"oidc\" needs \"issuer\" and \"clientId\"");
+        }
+        if ((o.clientSecret() == null) == (o.clientSecretFile() == null)) {
+            throw new IllegalArgumentException("\"oidc\" needs exactly one of \"clientSecret\" and \"clientSecretFile\"");
+        }
+        String secret = o.clientSecret() != null ? o.clientSecret() : Secrets.readFirstLine(Path.of(o.clientSecretFile()));
+        return new CoordinatorConfig.OidcSettings(URI.create(o.issuer()), o.clientId(), secret, o.scopes(),
+                o.allowedDomains(), o.allowedUsers());
+    }
 
     static CoordinatorConfig read(Path file, Path dataDir) throws IOException {
         Settings s;
@@ -57,7 +84,8 @@ final class ConfigFile {
                     s.domain() != null ? s.domain() : d.domain(),
                     s.nodeKeyExpiry() != null ? Durations.parse(s.nodeKeyExpiry()) : d.nodeKeyExpiry(),
                     s.ephemeralTimeout() != null ? Durations.parse(s.ephemeralTimeout()) : d.ephemeralTimeout(),
-                    d.keepAlive());
+                    d.keepAlive(),
+                    s.oidc() == null ? null : oidc(s.oidc()));
         } catch (IllegalArgumentException e) {
             throw new IOException("in settings file " + file + ": " + e.getMessage(), e);
         }

@@ -1,12 +1,16 @@
 package dev.trellis.coordinator.cmd;
 
-/**
- * The password hash for local users; delegates to the login package's hasher once it lands.
- */
+import dev.trellis.coordinator.login.PasswordHasher;
+
+/** The password hash for local users: the login pages' Argon2id. */
 final class PasswordHashing {
     private PasswordHashing() {}
 
     static String hash(char[] password) {
-        throw new UnsupportedOperationException("local passwords arrive with the login pages");
+        try {
+            return new PasswordHasher().hash(password);
+        } finally {
+            java.util.Arrays.fill(password, '\0');
+        }
     }
 }

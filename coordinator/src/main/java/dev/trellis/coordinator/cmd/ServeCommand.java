@@ -52,6 +52,21 @@ final class ServeCommand implements Callable<Integer> {
             description = "How long an ephemeral node may be offline before it is deleted. Default: 30s.")
     Duration ephemeralTimeout;
 
+    @Option(names = "--oidc-issuer", paramLabel = "URL",
+            description = "Log users in at this OpenID Connect provider instead of the built-in login page.")
+    URI oidcIssuer;
+
+    @Option(names = "--oidc-client-id", paramLabel = "ID", description = "This coordinator's client id at the provider.")
+    String oidcClientId;
+
+    @Option(names = "--oidc-client-secret-file", paramLabel = "FILE",
+            description = "File holding the client secret (first line). Register <server URL>/oidc/callback as its redirect URI.")
+    Path oidcClientSecretFile;
+
+    @Option(names = "--oidc-allowed-domains", split = ",", paramLabel = "DOMAIN,…",
+            description = "Only users with a verified e-mail address in these domains may log in.")
+    java.util.List<String> oidcAllowedDomains;
+
     @Override
     public Integer call() throws Exception {
         CoordinatorConfig base = configFile != null ? ConfigFile.read(configFile, data.dataDir)
@@ -66,7 +81,8 @@ final class ServeCommand implements Callable<Integer> {
                 domain != null ? domain : base.domain(),
                 nodeKeyExpiry != null ? nodeKeyExpiry : base.nodeKeyExpiry(),
                 ephemeralTimeout != null ? ephemeralTimeout : base.ephemeralTimeout(),
-                base.keepAlive());
+                base.keepAlive(),
+                oidcSettings(base.oidc()));
         Coordinator coordinator = Coordinator.start(config);
         CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -77,6 +93,17 @@ final class ServeCommand implements Callable<Integer> {
                 + coordinator.address() + ")");
         stop.await();
         return 0;
+    }
+
+    private CoordinatorConfig.OidcSettings oidcSettings(CoordinatorConfig.OidcSettings fromFile) throws java.io.IOException {
+        if (oidcIssuer == null && oidcClientId == null && oidcClientSecretFile == null) {
+            return fromFile;
+        }
+        if (oidcIssuer == null || oidcClientId == null || oidcClientSecretFile == null) {
+            throw new IllegalArgumentException("--oidc-issuer, --oidc-client-id and --oidc-client-secret-file go together");
+        }
+        return new CoordinatorConfig.OidcSettings(oidcIssuer, oidcClientId, Secrets.readFirstLine(oidcClientSecretFile),
+                null, oidcAllowedDomains, null);
     }
 
     static InetSocketAddress parseHostPort(String text) {
