@@ -131,8 +131,8 @@ public final class Coordinator implements AutoCloseable {
     @Override
     public void close() {
         admin.close(); // admin: removes the admin socket
+        tailnet.close(); // first: the streams the HTTP server's close ends are not nodes going offline
         http.close();
-        tailnet.close();
         store.close();
     }
 }

@@ -83,13 +83,7 @@ final class ControlConnection {
                             "a registration is already in progress on this connection"));
                     return false;
                 }
-                Thread.ofVirtual().name("register-" + machine.shortString()).start(() -> {
-                    try {
-                        register(r);
-                    } finally {
-                        registering.set(false);
-                    }
-                });
+                Thread.ofVirtual().name("register-" + machine.shortString()).start(() -> register(r));
                 return true;
             }
             case MapRequest r -> {
@@ -106,7 +100,13 @@ final class ControlConnection {
 
     private void register(RegisterRequest r) {
         try {
-            RegisterResponse answer = tailnet.register(machine, r);
+            RegisterResponse answer;
+            try {
+                answer = tailnet.register(machine, r);
+            } finally {
+                // Before answering: the node may send its followup the moment it reads the answer.
+                registering.set(false);
+            }
             (answer.error() == null ? metrics.registrations : metrics.registrationsRefused).increment();
             send(answer);
         } catch (InterruptedException e) {

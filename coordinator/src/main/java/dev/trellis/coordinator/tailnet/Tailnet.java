@@ -46,6 +46,8 @@ public final class Tailnet implements AutoCloseable {
     private final NetMapHub hub;
     private final LoginWaiters waiters = new LoginWaiters();
     private final ConcurrentHashMap<Long, Instant> offlineSince = new ConcurrentHashMap<>();
+    /** Set once closing: streams ending now are the shutdown, not nodes going offline. */
+    private volatile boolean closing;
     private final ScheduledExecutorService timers =
             Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("tailnet-timers").factory());
 
@@ -324,6 +326,7 @@ public final class Tailnet implements AutoCloseable {
 
     @Override
     public void close() {
+        closing = true;
         timers.shutdownNow();
         hub.closeAll();
     }
@@ -337,13 +340,18 @@ public final class Tailnet implements AutoCloseable {
 
         @Override
         public void offline(long nodeId, Instant lastSeen) {
+            if (closing) {
+                return;
+            }
             try {
                 store.touchLastSeen(nodeId, lastSeen);
                 if (store.nodeById(nodeId).map(Node::ephemeral).orElse(false)) {
                     offlineSince.put(nodeId, lastSeen);
                 }
             } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "could not record that node " + nodeId + " went offline", e);
+                if (!closing) { // a shutdown racing a node's departure is not worth a warning
+                    LOG.log(Level.WARNING, "could not record that node " + nodeId + " went offline", e);
+                }
             }
         }
     }

@@ -150,6 +150,8 @@ public final class LocalApiServer implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (IOException e) {
+            // the watcher went away mid-stream: nothing to answer
         }
     }
 

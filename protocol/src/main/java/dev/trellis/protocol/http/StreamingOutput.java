@@ -85,7 +85,9 @@ final class StreamingOutput extends OutputStream {
         }
         try {
             if (failure != null) {
-                throw failure;
+                // A fresh exception: rethrowing the stored one would make try-with-resources add
+                // it to itself as suppressed, which Throwable refuses.
+                throw new IOException("response body failed earlier: " + failure.getMessage(), failure);
             }
             if (mode != Mode.DISCARD) {
                 emit();
@@ -104,7 +106,7 @@ final class StreamingOutput extends OutputStream {
 
     private void ensureOpen() throws IOException {
         if (failure != null) {
-            throw failure;
+            throw new IOException("response body failed earlier: " + failure.getMessage(), failure);
         }
         if (closed) {
             throw new IOException("response body already ended");
