@@ -78,7 +78,7 @@ public final class Trellisd implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Logging.configure(verbose ? "debug" : System.getenv("LOG_LEVEL"));
+        Logging.configure(verbose ? "debug" : System.getenv("LOG_LEVEL"), java.util.logging.Level.INFO);
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("--port must be 0..65535");
         }

@@ -18,12 +18,22 @@ public final class Logging {
 
     private Logging() {}
 
+    /** wireguard-go's levels: errors only unless LOG_LEVEL says verbose (or debug) or silent. */
     public static void configure(String level) {
-        Level l = switch (level == null ? "error" : level.strip()) {
-            case "verbose", "debug" -> Level.FINE;
-            case "silent" -> Level.OFF;
-            default -> Level.WARNING; // "error" and unset, as wireguard-go
+        configure(level, Level.WARNING);
+    }
 
+    /**
+     * {@code verbose}/{@code debug}, {@code info}, {@code warn}/{@code error} or {@code silent};
+     * {@code whenUnset} when {@code level} is null or unknown (trellisd logs at INFO).
+     */
+    public static void configure(String level, Level whenUnset) {
+        Level l = switch (level == null ? "" : level.strip().toLowerCase(java.util.Locale.ROOT)) {
+            case "verbose", "debug" -> Level.FINE;
+            case "info" -> Level.INFO;
+            case "warn", "warning", "error" -> Level.WARNING;
+            case "silent" -> Level.OFF;
+            default -> whenUnset;
         };
         for (var h : ROOT.getHandlers()) {
             ROOT.removeHandler(h);
