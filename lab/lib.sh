@@ -1,7 +1,7 @@
 # shellcheck shell=bash
-# Shell side of the Trellis lab, shared by lab/demo.sh and bench/dataplane.sh. Source it, call
-# trl_init once, then build topologies; everything created is torn down on exit (trap), on
-# success, failure or Ctrl-C. It sets no shell options; callers use `set -euo pipefail`.
+# Shell side of the Trellis lab, shared by lab/demo.sh, lab/wg-demo.sh and bench/dataplane.sh.
+# Source it, call trl_init once, then build topologies; everything created is torn down on exit
+# (trap), on success, failure or Ctrl-C. It sets no shell options; callers use `set -euo pipefail`.
 #
 # Naming (shared with the Java harness, see docs/lab.md): namespaces trl-<owner pid>-<tag>,
 # WireGuard interfaces tw<owner pid>-<tag>. Leftovers whose owner pid is gone are removed by

@@ -6,8 +6,11 @@ import dev.trellis.lab.ExecResult;
 import dev.trellis.lab.LabException;
 import dev.trellis.lab.Netns;
 import dev.trellis.lab.Shell;
+import dev.trellis.protocol.http.Http1Client;
+import dev.trellis.protocol.http.HttpResult;
 import dev.trellis.protocol.localapi.LocalApiJson;
 import dev.trellis.protocol.localapi.LocalApiJsonException;
+import dev.trellis.protocol.localapi.LocalApiPaths;
 import dev.trellis.protocol.localapi.Status;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
@@ -100,6 +103,7 @@ public final class MeshNode {
     Map<String, String> env = Launchers.environment();
     // Reconnect within 2 s of the coordinator coming back (default backoff cap: 15 s).
     env.put("TRELLIS_CONTROL_MAX_BACKOFF", "2s");
+    env.put("LOG_LEVEL", System.getProperty("trellis.lab.daemonLogLevel", "info"));
     daemon = ns.spawn("trellisd " + hostname, logDir.resolve("trellisd-" + hostname + "-" + starts + ".log"), env,
         Launchers.daemon(), "--state-dir", stateDir().toString(), "--socket", socket().toString(), "--tun", tun,
         "--port", Integer.toString(UDP_PORT));
@@ -165,6 +169,25 @@ public final class MeshNode {
     } catch (LocalApiJsonException e) {
       throw new LabException("`trellis status --json` on " + hostname + " printed something that is not a Status: "
           + e.getMessage() + "\n" + result.stdout(), e);
+    }
+  }
+
+  /**
+   * {@code GET /localapi/v0/status} straight over the socket: the same {@link Status} that
+   * {@code trellis status --json} prints, without starting a JVM. For polling (a CLI call costs
+   * seconds on a loaded machine, which would blur every measured time); assertions about what
+   * users see use {@link #status()}.
+   */
+  public Status localApiStatus() {
+    try (Http1Client http = Http1Client.unix(socket(), Duration.ofSeconds(5))) {
+      HttpResult result = http.send("GET", LocalApiPaths.STATUS, Map.of(), null);
+      if (!result.isSuccess()) {
+        throw new LabException("GET " + LocalApiPaths.STATUS + " on " + hostname + ": HTTP " + result.status() + " "
+            + result.bodyText());
+      }
+      return LocalApiJson.decode(result.body(), Status.class);
+    } catch (IOException | LocalApiJsonException e) {
+      throw new LabException("GET " + LocalApiPaths.STATUS + " on " + hostname + ": " + e.getMessage(), e);
     }
   }
 
