@@ -1,54 +1,145 @@
 #!/usr/bin/env bash
-# Trellis in two network namespaces: a WireGuard tunnel between two Trellis devices
-# (bin/trellis-wg), configured with the stock `wg` tool, then ping, iperf3 and `wg show`.
-# Builds nothing: run `./mvnw -B package -DskipTests` first. Needs root. Leaves nothing behind.
+# Trellis end to end on one machine: a coordinator and three nodes, each in its own network
+# namespace. The coordinator runs on its defaults (SQLite in a temporary data directory, built-in
+# login); the nodes join with a pre-auth key through `trellis up`, then every node pings every
+# other over its 100.x address. Builds nothing: run `./mvnw -B package -DskipTests` first. Needs
+# root. Removes every namespace, process and file it created when it ends, also on Ctrl-C or
+# failure (on failure it keeps the logs and says where).
 #
 #   sudo lab/demo.sh
-#   DEMO_IMPL=wireguard-go sudo -E lab/demo.sh   # the same with wireguard-go, for comparison
+#   sudo lab/demo.sh --wireguard-pair    # the data plane alone: lab/wg-demo.sh (two devices, wg, iperf3)
+#
+# Topology (docs/lab.md): hub namespace trl-<pid>-mhub with bridge br0 (198.18.21.1/24) and the
+# coordinator on 198.18.21.1:8080; node namespaces trl-<pid>-m<name> on 198.18.21.11.., each with
+# a trellisd on TUN tw<pid>-m<i>.
 set -euo pipefail
+here=$(dirname -- "$(readlink -f -- "$0")")
 # shellcheck source=lab/lib.sh
-source "$(dirname -- "$(readlink -f -- "$0")")/lib.sh"
+source "$here/lib.sh"
 TRL_SAY_FD=1 # progress and results on stdout, in order
 
-impl=${DEMO_IMPL:-trellis}
-case $impl in
-  trellis | wireguard-go) ;;
-  *) trl_die "DEMO_IMPL must be trellis or wireguard-go, not '$impl'" ;;
+case ${1:-} in
+  "") ;;
+  --wireguard-pair)
+    shift
+    exec "$here/wg-demo.sh" "$@"
+    ;;
+  -h | --help)
+    sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'
+    exit 0
+    ;;
+  *) trl_die "unknown argument '$1': run it without arguments, or with --wireguard-pair or --help" ;;
 esac
 
+readonly SUBNET=21 PORT=8080 UP_TIMEOUT=60s
+readonly NODES=(alpha bravo charlie)
+
 trl_require_root
-tools=(ip wg iperf3 ping ss)
-[[ $impl == wireguard-go ]] && tools+=(wireguard-go)
-trl_require_tools "${tools[@]}"
-trl_init
-
-trl_say "creating namespaces $(trl_ns_name da) and $(trl_ns_name db), joined by a veth: 198.18.1.1 <-> 198.18.1.2"
-trl_say "starting $impl in each (interfaces $(trl_if_name da), $(trl_if_name db)); keys from wg genkey, peers set with wg set"
-if ! trl_tunnel "$impl" "$impl" 1 d; then
-  trl_die "could not bring the tunnel up: $TRL_ERROR"
-fi
-trl_say "tunnel addresses: A 100.64.0.1 fd7a:115c:a1e0::1, B 100.64.0.2 fd7a:115c:a1e0::2"
-
-trl_say "first ping A -> B (waits for the WireGuard handshake)"
-trl_await_ping "$TRL_NS_A" 100.64.0.2 20 || trl_die "no reply from 100.64.0.2 through the tunnel within 20 s"
-for addr in 100.64.0.2 fd7a:115c:a1e0::2; do
-  trl_ping "$TRL_NS_A" "$addr" 5 0.2
-  trl_say "ping A -> B $addr: $TRL_PING_RECEIVED/$TRL_PING_SENT replies, avg rtt $TRL_RTT_AVG_MS ms"
-  [[ $TRL_PING_RECEIVED -eq $TRL_PING_SENT ]] || trl_die "lost pings to $addr: $TRL_PING_OUTPUT"
+trl_require_tools ip ping ss
+for module in coordinator daemon cli; do
+  [[ -d $TRL_REPO/$module/target/classes && -d $TRL_REPO/$module/target/lib ]] \
+    || trl_die "$module is not built: run ./mvnw -B package -DskipTests first (in $TRL_REPO)"
 done
-trl_ping "$TRL_NS_B" 100.64.0.1 5 0.2
-trl_say "ping B -> A 100.64.0.1: $TRL_PING_RECEIVED/$TRL_PING_SENT replies, avg rtt $TRL_RTT_AVG_MS ms"
-[[ $TRL_PING_RECEIVED -eq $TRL_PING_SENT ]] || trl_die "lost pings to 100.64.0.1: $TRL_PING_OUTPUT"
+trl_init
+started=$SECONDS
+bin=$TRL_REPO/bin
+logs=$TRL_TMP/logs
+mkdir -p "$logs"
 
-trl_say "iperf3 TCP A -> B through the tunnel, 3 s"
-trl_iperf "$TRL_NS_A" "$TRL_NS_B" 100.64.0.2 3 || trl_die "$TRL_ERROR"
-trl_say "throughput A -> B: $TRL_GBPS Gbit/s (one run on this machine; compare with DEMO_IMPL=wireguard-go or bench/dataplane.sh)"
+# One line that says what failed and what to do; the logs survive the cleanup.
+fail() {
+  local kept
+  kept=$(mktemp -d /tmp/trellis-demo-logs.XXXXXX)
+  cp -r "$logs/." "$kept/" 2>/dev/null || true
+  trl_die "$1 (logs kept in $kept)"
+}
 
-trl_say "wg show (side A)"
-ip netns exec "$TRL_NS_A" wg show "$TRL_IF_A"
-echo
-trl_say "wg show (side B)"
-ip netns exec "$TRL_NS_B" wg show "$TRL_IF_B"
-echo
-trl_say "$impl device memory: A $(trl_rss_mib "$TRL_PID_A") MiB, B $(trl_rss_mib "$TRL_PID_B") MiB RSS"
+# ---- topology
+hub=$(trl_ns_name mhub)
+url=http://198.18.$SUBNET.1:$PORT
+trl_say "creating hub namespace $hub: bridge br0 198.18.$SUBNET.1/24"
+trl_hub "$hub" "$SUBNET" || fail "$TRL_ERROR"
+declare -A ns sock
+for i in "${!NODES[@]}"; do
+  name=${NODES[$i]}
+  ns[$name]=$(trl_ns_name "m$name")
+  sock[$name]=$TRL_TMP/$name/trellisd.sock
+  trl_hub_node "$hub" "${ns[$name]}" "$SUBNET" $((11 + i)) || fail "$TRL_ERROR"
+done
+trl_say "created node namespaces ${ns[*]}: 198.18.$SUBNET.11-$((10 + ${#NODES[@]})) on the bridge"
+
+# ---- coordinator
+data=$TRL_TMP/coordinator
+trl_say "creating user alice and a reusable pre-auth key (data dir $data, SQLite)"
+trl_try "$bin/trellis-coordinator" users create alice --data-dir "$data" \
+  || fail "could not create the user: $TRL_ERROR"
+key_file=$TRL_TMP/authkey
+# The key is a secret: it goes to a 0600 file, never onto a command line or the screen.
+(umask 077 && "$bin/trellis-coordinator" preauthkeys create --user alice --reusable --expiration 1h \
+  --data-dir "$data" >"$key_file" 2>"$logs/preauthkeys.log") \
+  || fail "could not create a pre-auth key: $(tr '\n' ' ' <"$logs/preauthkeys.log")"
+trl_say "starting trellis-coordinator in $hub on $url"
+trl_spawn "$hub" "$logs/coordinator.log" "$bin/trellis-coordinator" serve --data-dir "$data" \
+  --listen "198.18.$SUBNET.1:$PORT"
+coordinator_pid=$TRL_LAST_PID
+trl_await_listen "$hub" "$PORT" "$coordinator_pid" "$logs/coordinator.log" 60 \
+  || fail "the coordinator did not start: $TRL_ERROR"
+
+# ---- nodes
+declare -A daemon_pid ip4
+for i in "${!NODES[@]}"; do
+  name=${NODES[$i]}
+  mkdir -p "$TRL_TMP/$name"
+  trl_spawn "${ns[$name]}" "$logs/trellisd-$name.log" "$bin/trellisd" --state-dir "$TRL_TMP/$name/state" \
+    --socket "${sock[$name]}" --tun "$(trl_if_name "m$i")" --port 41641
+  daemon_pid[$name]=$TRL_LAST_PID
+done
+trl_say "started trellisd in each node namespace (TUN $(trl_if_name m0) .. $(trl_if_name "m$((${#NODES[@]} - 1))"))"
+for name in "${NODES[@]}"; do
+  trl_await_socket "${sock[$name]}" "${daemon_pid[$name]}" "$logs/trellisd-$name.log" 60 \
+    || fail "trellisd on $name did not start: $TRL_ERROR"
+done
+
+for name in "${NODES[@]}"; do
+  trl_say "trellis up on $name (--login-server $url --auth-key file:... --hostname $name)"
+  "$bin/trellis" --socket "${sock[$name]}" up --login-server "$url" --auth-key "file:$key_file" \
+    --hostname "$name" --timeout "$UP_TIMEOUT" >"$logs/up-$name.log" 2>&1 \
+    || fail "trellis up failed on $name: $(tr '\n' ' ' <"$logs/up-$name.log")"
+  ip4[$name]=$("$bin/trellis" --socket "${sock[$name]}" ip -4 2>"$logs/ip-$name.log") \
+    || fail "trellis ip -4 failed on $name: $(tr '\n' ' ' <"$logs/ip-$name.log")"
+  trl_say "$name is up: ${ip4[$name]}"
+done
+
+# ---- traffic
+trl_say "pinging every node from every other over its 100.x address"
+pairs=0 answered=0 rtts=()
+for from in "${NODES[@]}"; do
+  for to in "${NODES[@]}"; do
+    [[ $from == "$to" ]] && continue
+    pairs=$((pairs + 1))
+    # The first packet waits for the peer to appear in the netmap and for the WireGuard handshake.
+    if ! trl_await_ping "${ns[$from]}" "${ip4[$to]}" 20; then
+      printf '    %-8s -> %-8s %-15s no reply within 20 s\n' "$from" "$to" "${ip4[$to]}"
+      continue
+    fi
+    trl_ping "${ns[$from]}" "${ip4[$to]}" 3 0.2
+    printf '    %-8s -> %-8s %-15s %s/%s replies, avg rtt %s ms\n' "$from" "$to" "${ip4[$to]}" \
+      "$TRL_PING_RECEIVED" "$TRL_PING_SENT" "$TRL_RTT_AVG_MS"
+    if [[ $TRL_PING_RECEIVED -gt 0 ]]; then
+      answered=$((answered + 1))
+      rtts+=("$TRL_RTT_AVG_MS")
+    fi
+  done
+done
+
+trl_say "trellis status on ${NODES[0]}"
+"$bin/trellis" --socket "${sock[${NODES[0]}]}" status 2>&1 | sed 's/^/    /'
+
+summary_ips=()
+for name in "${NODES[@]}"; do summary_ips+=("$name ${ip4[$name]}"); done
+avg=none
+((${#rtts[@]} > 0)) && avg=$(printf '%s\n' "${rtts[@]}" | awk '{s += $1} END {printf "%.2f", s / NR}')
+trl_say "summary: ${#NODES[@]} nodes joined ($(IFS=,; printf '%s' "${summary_ips[*]}" | sed 's/,/, /g')):" \
+  "$answered/$pairs pairs answered pings, avg rtt $avg ms; $((SECONDS - started)) s in all"
+((answered == pairs)) || fail "$((pairs - answered)) of $pairs pairs got no ping reply"
 trl_say "demo OK; cleaning up"

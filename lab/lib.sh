@@ -1,7 +1,7 @@
 # shellcheck shell=bash
-# Shell side of the Trellis lab, shared by lab/demo.sh and bench/dataplane.sh. Source it, call
-# trl_init once, then build topologies; everything created is torn down on exit (trap), on
-# success, failure or Ctrl-C. It sets no shell options; callers use `set -euo pipefail`.
+# Shell side of the Trellis lab, shared by lab/demo.sh, lab/wg-demo.sh and bench/dataplane.sh.
+# Source it, call trl_init once, then build topologies; everything created is torn down on exit
+# (trap), on success, failure or Ctrl-C. It sets no shell options; callers use `set -euo pipefail`.
 #
 # Naming (shared with the Java harness, see docs/lab.md): namespaces trl-<owner pid>-<tag>,
 # WireGuard interfaces tw<owner pid>-<tag>. Leftovers whose owner pid is gone are removed by
@@ -252,4 +252,72 @@ trl_device_errors() {
 # trl_rss_mib PID: resident set size in MiB (VmRSS of /proc/PID/status).
 trl_rss_mib() {
   awk '/^VmRSS:/ {printf "%.1f", $2 / 1024}' "/proc/$1/status" 2>/dev/null
+}
+
+# ---- Mesh topology (lab/demo.sh): a hub namespace with a bridge, nodes joined to it by veths.
+
+# trl_hub NS S: namespace NS with bridge br0 holding 198.18.S.1/24, the address every node
+# reaches the coordinator at.
+trl_hub() {
+  local ns=$1 s=$2
+  trl_ns_create "$ns" || return 1
+  trl_try ip -n "$ns" link add br0 type bridge || return 1
+  trl_try ip -n "$ns" addr add "198.18.$s.1/24" dev br0 || return 1
+  trl_try ip -n "$ns" link set br0 up
+}
+
+# trl_hub_node HUB NS S HOST: namespace NS with device mesh0 (198.18.S.HOST/24) on the hub's
+# bridge; the hub side of the veth is v<HOST>. Both ends are created inside the namespaces.
+trl_hub_node() {
+  local hub=$1 ns=$2 s=$3 host=$4
+  trl_ns_create "$ns" || return 1
+  trl_try ip link add mesh0 netns "$ns" type veth peer name "v$host" netns "$hub" || return 1
+  trl_try ip -n "$hub" link set "v$host" master br0 || return 1
+  trl_try ip -n "$hub" link set "v$host" up || return 1
+  trl_try ip -n "$ns" addr add "198.18.$s.$host/24" dev mesh0 || return 1
+  trl_try ip -n "$ns" link set mesh0 up
+}
+
+# trl_spawn NS LOG CMD...: runs CMD in the background inside NS (`ip netns exec` execs in place,
+# so the pid is the command's own), output to LOG. Sets TRL_LAST_PID; stopped by trl_cleanup.
+trl_spawn() {
+  local ns=$1 log=$2
+  shift 2
+  ip netns exec "$ns" "$@" >"$log" 2>&1 </dev/null &
+  TRL_LAST_PID=$!
+  TRL_PIDS+=("$TRL_LAST_PID")
+}
+
+# trl_await_listen NS PORT PID LOG [SECONDS]: waits until something listens on TCP PORT in NS;
+# returns 1 with TRL_ERROR if PID exits first or the deadline passes.
+trl_await_listen() {
+  local ns=$1 port=$2 pid=$3 log=$4 deadline=$((SECONDS + ${5:-$TRL_START_TIMEOUT}))
+  until ip netns exec "$ns" ss -Hltn "sport = :$port" | grep -q .; do
+    if ! trl_alive "$pid"; then
+      TRL_ERROR="exited before listening on port $port: $(tail -n 4 "$log" | tr '\n' ' ')"
+      return 1
+    fi
+    if ((SECONDS >= deadline)); then
+      TRL_ERROR="not listening on port $port after ${5:-$TRL_START_TIMEOUT}s: $(tail -n 4 "$log" | tr '\n' ' ')"
+      return 1
+    fi
+    sleep 0.1
+  done
+}
+
+# trl_await_socket PATH PID LOG [SECONDS]: waits for the Unix socket PATH (a daemon's LocalAPI);
+# returns 1 with TRL_ERROR if PID exits first or the deadline passes.
+trl_await_socket() {
+  local sock=$1 pid=$2 log=$3 deadline=$((SECONDS + ${4:-$TRL_START_TIMEOUT}))
+  until [[ -S $sock ]]; do
+    if ! trl_alive "$pid"; then
+      TRL_ERROR="exited before serving $sock: $(tail -n 4 "$log" | tr '\n' ' ')"
+      return 1
+    fi
+    if ((SECONDS >= deadline)); then
+      TRL_ERROR="no socket $sock after ${4:-$TRL_START_TIMEOUT}s: $(tail -n 4 "$log" | tr '\n' ' ')"
+      return 1
+    fi
+    sleep 0.1
+  done
 }

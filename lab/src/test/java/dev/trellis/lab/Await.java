@@ -8,12 +8,12 @@ import java.util.function.Supplier;
  * Waits for an observable condition with a deadline, polling; never a bare sleep. On timeout
  * the failure says what was awaited and the last thing observed.
  */
-final class Await {
+public final class Await {
   private static final Duration POLL = Duration.ofMillis(100);
 
   private Await() {}
 
-  static <T> T until(String what, Duration timeout, Supplier<T> probe, Predicate<? super T> done) {
+  public static <T> T until(String what, Duration timeout, Supplier<T> probe, Predicate<? super T> done) {
     long deadline = System.nanoTime() + timeout.toNanos();
     Object last = "<nothing observed>";
     while (true) {

@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
  * A long-running process we started (a WireGuard device, an iperf3 server, a ping), its output
  * going to a log file. Stopping is by its own pid: SIGTERM, then SIGKILL after a grace period.
  */
-final class BackgroundProcess implements AutoCloseable {
+public final class BackgroundProcess implements AutoCloseable {
   private final String label;
   private final Process process;
   private final Path log;
@@ -39,24 +39,24 @@ final class BackgroundProcess implements AutoCloseable {
     }
   }
 
-  String label() {
+  public String label() {
     return label;
   }
 
-  long pid() {
+  public long pid() {
     return process.pid();
   }
 
-  Path log() {
+  public Path log() {
     return log;
   }
 
-  boolean isAlive() {
+  public boolean isAlive() {
     return process.isAlive();
   }
 
   /** Exit code once it has exited on its own within {@code timeout}; else -1 (still running). */
-  int waitFor(Duration timeout) {
+  public int waitFor(Duration timeout) {
     try {
       return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : -1;
     } catch (InterruptedException e) {
@@ -65,7 +65,7 @@ final class BackgroundProcess implements AutoCloseable {
     }
   }
 
-  String output() {
+  public String output() {
     try {
       return Files.readString(log, StandardCharsets.UTF_8);
     } catch (IOException e) {
@@ -73,13 +73,13 @@ final class BackgroundProcess implements AutoCloseable {
     }
   }
 
-  String outputTail(int lines) {
+  public String outputTail(int lines) {
     List<String> all = output().lines().toList();
     return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
   }
 
   /** SIGTERM, wait up to {@code grace}, then SIGKILL; idempotent. */
-  void stop(Duration grace) {
+  public void stop(Duration grace) {
     if (!process.isAlive()) {
       return;
     }
@@ -94,6 +94,11 @@ final class BackgroundProcess implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     children.forEach(ProcessHandle::destroyForcibly);
+  }
+
+  /** SIGKILL at once, with its descendants, as a crash would end it; waits briefly for it to go. */
+  public void kill() {
+    Shell.kill(process);
   }
 
   @Override

@@ -3,20 +3,20 @@ package dev.trellis.lab;
 import java.util.List;
 
 /** Outcome of a finished (or timed-out) command; {@code exitCode} is -1 when it timed out. */
-record ExecResult(List<String> command, int exitCode, boolean timedOut, String stdout, String stderr) {
+public record ExecResult(List<String> command, int exitCode, boolean timedOut, String stdout, String stderr) {
 
-  boolean ok() {
+  public boolean ok() {
     return exitCode == 0 && !timedOut;
   }
 
-  ExecResult orThrow() {
+  public ExecResult orThrow() {
     if (!ok()) {
       throw new LabException(describe());
     }
     return this;
   }
 
-  String describe() {
+  public String describe() {
     String status = timedOut ? "timed out" : "exited " + exitCode;
     return "`" + String.join(" ", command) + "` " + status
         + section("stdout", stdout) + section("stderr", stderr);

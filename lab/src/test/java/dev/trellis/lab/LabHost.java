@@ -14,7 +14,7 @@ import java.util.jar.JarFile;
  * side can run. Missing prerequisites are failures, never skips: a lab test that silently skips
  * proves nothing (TRELLIS_SKIP_ROOT_TESTS=1 is the explicit, build-level opt-out).
  */
-final class LabHost {
+public final class LabHost {
   static final String TRELLIS_MAIN = "dev.trellis.engine.cmd.TrellisWg";
   static final List<String> TOOLS = List.of("ip", "wg", "wireguard-go", "iperf3", "ping", "ss");
   private static final String PACKAGES = "wireguard-go wireguard-tools iperf3 iproute2 iputils-ping";
@@ -24,7 +24,7 @@ final class LabHost {
   private LabHost() {}
 
   /** Fails (every time it is called) if this host cannot run lab tests at all. */
-  static synchronized void requireReady() {
+  public static synchronized void requireReady() {
     if (!checked) {
       checked = true;
       problem = findProblem();
@@ -70,7 +70,7 @@ final class LabHost {
     return Optional.empty();
   }
 
-  static Path repo() {
+  public static Path repo() {
     String configured = System.getProperty("trellis.lab.repo");
     if (configured != null) {
       return Path.of(configured).toAbsolutePath().normalize();
@@ -83,7 +83,7 @@ final class LabHost {
     throw new LabException("cannot find the repository root (no bin/trellis-wg above " + Path.of("").toAbsolutePath() + ")");
   }
 
-  static Path logRoot() {
+  public static Path logRoot() {
     return Path.of(System.getProperty("trellis.lab.logDir", "target/lab-logs")).toAbsolutePath();
   }
 
@@ -95,7 +95,7 @@ final class LabHost {
    * Environment for bin/trellis-wg: this JVM's java (a JDK 25, since the tests run on it) and,
    * under Maven, the engine class path this very build produced (see lab/pom.xml).
    */
-  static Map<String, String> trellisEnvironment() {
+  public static Map<String, String> trellisEnvironment() {
     java.util.HashMap<String, String> env = new java.util.HashMap<>();
     env.put("TRELLIS_JAVA", Path.of(System.getProperty("java.home"), "bin", "java").toString());
     mavenEngineClasspath().ifPresent(cp -> env.put("TRELLIS_CLASSPATH", cp));

@@ -14,12 +14,12 @@ import java.util.Map;
  * Closing stops every process started here, then deletes the namespace (which destroys its veths
  * and TUN devices).
  */
-final class Netns implements AutoCloseable {
+public final class Netns implements AutoCloseable {
   /**
    * Hard limit for one lab command (ip, wg, ss). Generous on purpose: it only matters when
    * something hangs, and a loaded 2-core machine can take seconds for a plain `ip` call.
    */
-  static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+  public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
   /** Deleting a namespace waits for the kernel to tear down its devices; slow under load. */
   static final Duration DELETE_TIMEOUT = Duration.ofSeconds(60);
 
@@ -32,7 +32,7 @@ final class Netns implements AutoCloseable {
   }
 
   /** Creates the namespace with loopback up; the caller owns (and must close) the result. */
-  static Netns create(String name) {
+  public static Netns create(String name) {
     Shell.run(DEFAULT_TIMEOUT, List.of("ip", "netns", "add", name)).orThrow();
     Netns ns = new Netns(name);
     try {
@@ -44,28 +44,28 @@ final class Netns implements AutoCloseable {
     }
   }
 
-  String name() {
+  public String name() {
     return name;
   }
 
-  ExecResult exec(Duration timeout, Map<String, String> env, String... command) {
+  public ExecResult exec(Duration timeout, Map<String, String> env, String... command) {
     return Shell.run(timeout, inside(command), env, null);
   }
 
-  ExecResult exec(Duration timeout, String... command) {
+  public ExecResult exec(Duration timeout, String... command) {
     return exec(timeout, Map.of(), command);
   }
 
-  ExecResult exec(String... command) {
+  public ExecResult exec(String... command) {
     return exec(DEFAULT_TIMEOUT, command);
   }
 
-  ExecResult execOk(String... command) {
+  public ExecResult execOk(String... command) {
     return exec(command).orThrow();
   }
 
   /** Starts a long-running command inside; it is stopped when this namespace closes. */
-  BackgroundProcess spawn(String label, Path log, Map<String, String> env, String... command) {
+  public BackgroundProcess spawn(String label, Path log, Map<String, String> env, String... command) {
     BackgroundProcess process = BackgroundProcess.start(label, inside(command), env, log);
     synchronized (processes) {
       processes.push(process);

@@ -18,14 +18,14 @@ import java.util.concurrent.TimeoutException;
  * outlives its deadline is killed (with its descendants) and reported as timed out, so no test
  * can hang on a stuck tool.
  */
-final class Shell {
+public final class Shell {
   private Shell() {}
 
-  static ExecResult run(Duration timeout, List<String> command) {
+  public static ExecResult run(Duration timeout, List<String> command) {
     return run(timeout, command, Map.of(), null);
   }
 
-  static ExecResult run(Duration timeout, List<String> command, Map<String, String> env, String stdin) {
+  public static ExecResult run(Duration timeout, List<String> command, Map<String, String> env, String stdin) {
     ProcessBuilder builder = new ProcessBuilder(command);
     builder.environment().putAll(env);
     if (stdin == null) {

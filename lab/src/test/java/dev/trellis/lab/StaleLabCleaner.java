@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  * same convention), so only leftovers whose owner is gone are touched; a lab running concurrently
  * in another process is left alone.
  */
-final class StaleLabCleaner {
+public final class StaleLabCleaner {
   static final Pattern NAMESPACE = Pattern.compile("trl-(\\d+)-\\S*");
   static final Pattern UAPI_SOCKET = Pattern.compile("tw(\\d+)-[^/]*\\.sock");
   private static final Path UAPI_DIR = Path.of("/var/run/wireguard");
@@ -24,7 +24,7 @@ final class StaleLabCleaner {
 
   private StaleLabCleaner() {}
 
-  static synchronized void cleanOnce() {
+  public static synchronized void cleanOnce() {
     if (!done) {
       done = true;
       clean();
