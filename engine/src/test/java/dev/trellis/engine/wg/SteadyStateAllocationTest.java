@@ -177,10 +177,12 @@ class SteadyStateAllocationTest {
                     "100.64.0.1/32"));
             pump(src, sink, 30_000); // handshake, JIT, pools and caches all warm
             // The best of several rounds: a round may still catch a late JIT compilation (code
-            // that allocates until C2 has compiled it with escape analysis); the steady state
-            // is what the data path settles into.
+            // that allocates until C2 has compiled it with escape analysis), and on a machine
+            // busy with other work, contended locks allocate their waiter nodes (AQS); the steady
+            // state is what the data path settles into when it has the cores. A quiet machine
+            // stops after the first round; a loaded one gets up to twenty.
             double best = Double.MAX_VALUE;
-            for (int round = 0; round < 6 && best >= 1.0; round++) {
+            for (int round = 0; round < 20 && best >= 1.0; round++) {
                 long delivered = sink.packets.get();
                 long before = allocatedByDevices();
                 pump(src, sink, 10_000);
