@@ -92,9 +92,10 @@ for n in $node_counts; do
   data=$work/n$n
   mkdir -p "$data"
   say "N=$n: preparing $data"
-  "$repo/bin/trellis-coordinator" users create bench --data-dir "$data" >/dev/null
-  auth_key=$("$repo/bin/trellis-coordinator" preauthkeys create --user bench --reusable --expiration 2h \
-    --data-dir "$data")
+  # TRELLIS_JAVA_OPTS is for the server (a flight recording, say), not for the admin commands.
+  TRELLIS_JAVA_OPTS='' "$repo/bin/trellis-coordinator" users create bench --data-dir "$data" >/dev/null
+  auth_key=$(TRELLIS_JAVA_OPTS='' "$repo/bin/trellis-coordinator" preauthkeys create --user bench --reusable \
+    --expiration 2h --data-dir "$data")
   "$repo/bin/trellis-coordinator" serve --data-dir "$data" --listen "127.0.0.1:$port" \
     >"$data/coordinator.log" 2>&1 &
   coordinator_pid=$!

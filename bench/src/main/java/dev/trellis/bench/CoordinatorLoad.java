@@ -88,6 +88,7 @@ public final class CoordinatorLoad {
         kv("ramp_until_quiet_s", seconds(settledNanos));
         kv("ramp_quiet", quiet);
         kv("ramp_coordinator_cpu_s", cpu(c1.cpuTicks() - c0.cpuTicks()));
+        kv("ramp_coordinator_sys_s", cpu(c1.systemTicks() - c0.systemTicks()));
         kv("ramp_generator_cpu_s", cpu(g1.cpuTicks() - g0.cpuTicks()));
         kv("ramp_messages", probe.messages.sum());
         kv("ramp_mib_received_after_full_maps", probe.bytes.sum() >> 20);
@@ -157,6 +158,7 @@ public final class CoordinatorLoad {
         double joinsCpu = cpu(c3.cpuTicks() - c2.cpuTicks());
         kv("joins_coordinator_cpu_s", joinsCpu);
         kv("coordinator_cpu_s_per_join", joinsCpu / o.joins);
+        kv("joins_coordinator_sys_s", cpu(c3.systemTicks() - c2.systemTicks()));
         kv("joins_generator_cpu_s", cpu(g3.cpuTicks() - g2.cpuTicks()));
         kv("coordinator_rss_steady_mib", c3.rssKiB() >> 10);
         kv("coordinator_hwm_mib", c3.hwmKiB() >> 10);

@@ -8,11 +8,12 @@ import java.nio.file.Path;
  * CPU time and memory of one process, from {@code /proc/PID/stat} (utime + stime, fields 14 and
  * 15, in clock ticks) and {@code /proc/PID/status} (VmRSS, VmHWM: current and peak resident set).
  *
- * @param cpuTicks user + system CPU time in clock ticks
+ * @param userTicks user CPU time in clock ticks
+ * @param systemTicks system (kernel) CPU time in clock ticks
  * @param rssKiB resident set now
  * @param hwmKiB the resident set's high-water mark since the process started
  */
-record ProcStats(long cpuTicks, long rssKiB, long hwmKiB) {
+record ProcStats(long userTicks, long systemTicks, long rssKiB, long hwmKiB) {
 
     static ProcStats read(long pid) throws IOException {
         Path dir = Path.of("/proc", Long.toString(pid));
@@ -33,11 +34,11 @@ record ProcStats(long cpuTicks, long rssKiB, long hwmKiB) {
         }
         long utime = Long.parseLong(rest[14 - 3]);
         long stime = Long.parseLong(rest[15 - 3]);
-        return new ProcStats(utime + stime, kib(status, "VmRSS:"), kib(status, "VmHWM:"));
+        return new ProcStats(utime, stime, kib(status, "VmRSS:"), kib(status, "VmHWM:"));
     }
 
-    double cpuSeconds(long ticksPerSecond) {
-        return (double) cpuTicks / ticksPerSecond;
+    long cpuTicks() {
+        return userTicks + systemTicks;
     }
 
     private static long kib(String status, String key) {

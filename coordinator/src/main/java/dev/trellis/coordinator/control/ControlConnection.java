@@ -124,7 +124,7 @@ final class ControlConnection {
             session.close();
         }
         session = tailnet.hub().open(auth.node().id(), r.id(), response -> {
-            conn.writeMessage(ControlCodec.encode(response));
+            conn.writeMessage(response.encode());
             metrics.mapMessagesSent.increment();
         }).orElse(null);
         if (session == null) {

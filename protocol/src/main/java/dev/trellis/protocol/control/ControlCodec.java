@@ -51,6 +51,18 @@ public final class ControlCodec {
         }
     }
 
+    /**
+     * One value as it appears inside a message (a node, a list of patches, an instant): the
+     * bytes {@link #encode} writes for that field, for {@link PreparedMapResponse} to splice.
+     */
+    static byte[] encodeValue(Object value) {
+        try {
+            return MAPPER.writeValueAsBytes(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot encode " + value.getClass().getSimpleName(), e);
+        }
+    }
+
     public static ControlMessage decode(byte[] json) throws ControlProtocolException {
         try {
             ControlMessage message = MAPPER.readValue(json, ControlMessage.class);
