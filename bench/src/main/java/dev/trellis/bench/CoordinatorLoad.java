@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -30,7 +31,7 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class CoordinatorLoad {
     private record Options(URI url, String authKey, int nodes, int joins, int concurrency, long coordinatorPid,
-            long ticksPerSecond, Duration joinTimeout, Duration settle) {}
+            long ticksPerSecond, Duration joinTimeout, Duration settle, Duration rampTimeout) {}
 
     private final Options o;
     private final JoinProbe probe;
@@ -51,7 +52,7 @@ public final class CoordinatorLoad {
         } catch (IllegalArgumentException e) {
             System.err.println("coordinator-load: " + e.getMessage());
             System.err.println("usage: CoordinatorLoad --url URL --auth-key KEY --nodes N --joins M"
-                    + " --concurrency C --coordinator-pid PID [--clk-tck 100] [--join-timeout-s 60] [--settle-ms 1000]"
+                    + " --concurrency C --coordinator-pid PID [--clk-tck 100] [--join-timeout-s 60] [--settle-ms 1000] [--ramp-timeout-s 3600]"
                     + " (the pre-auth key in TRELLIS_BENCH_AUTH_KEY)");
             System.exit(2);
             return;
@@ -177,33 +178,51 @@ public final class CoordinatorLoad {
         AtomicInteger done = new AtomicInteger();
         AtomicReference<Exception> failure = new AtomicReference<>();
         long start = System.nanoTime();
-        long nextReport = start + 5_000_000_000L;
-        List<Thread> threads = new ArrayList<>(o.nodes);
-        for (int i = 0; i < o.nodes && failure.get() == null; i++) {
-            permits.acquire();
-            SimNode n = all.get(i);
-            threads.add(Thread.ofVirtual().name("ramp-" + i).start(() -> {
-                try {
-                    bringUp(n);
-                    done.incrementAndGet();
-                } catch (Exception e) {
-                    failure.compareAndSet(null, e);
-                } finally {
-                    permits.release();
+        long deadline = start + o.rampTimeout.toNanos();
+        Thread reporter = Thread.ofPlatform().daemon().name("ramp-progress").start(() -> {
+            try {
+                while (true) {
+                    Thread.sleep(10_000);
+                    ProcStats c = ProcStats.read(o.coordinatorPid);
+                    progress("ramp: %d/%d nodes up after %.0f s; coordinator %.1f CPU s, RSS %d MiB", done.get(),
+                            o.nodes, (System.nanoTime() - start) / 1e9, cpu(c.cpuTicks()), c.rssKiB() >> 10);
                 }
-            }));
-            if (System.nanoTime() > nextReport) {
-                nextReport += 5_000_000_000L;
-                ProcStats c = ProcStats.read(o.coordinatorPid);
-                progress("ramp: %d/%d nodes up after %.0f s; coordinator %.1f CPU s, RSS %d MiB", done.get(), o.nodes,
-                        (System.nanoTime() - start) / 1e9, cpu(c.cpuTicks()), c.rssKiB() >> 10);
+            } catch (InterruptedException | IOException e) {
+                // the ramp ended, or the coordinator is gone (the ramp fails on its own then)
             }
-        }
-        for (Thread t : threads) {
-            t.join();
+        });
+        try {
+            List<Thread> threads = new ArrayList<>(o.nodes);
+            for (int i = 0; i < o.nodes && failure.get() == null; i++) {
+                if (!permits.tryAcquire(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                    break;
+                }
+                SimNode n = all.get(i);
+                threads.add(Thread.ofVirtual().name("ramp-" + i).start(() -> {
+                    try {
+                        bringUp(n);
+                        done.incrementAndGet();
+                    } catch (Exception e) {
+                        failure.compareAndSet(null, e);
+                    } finally {
+                        permits.release();
+                    }
+                }));
+            }
+            for (Thread t : threads) {
+                if (!t.join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())))) {
+                    break;
+                }
+            }
+        } finally {
+            reporter.interrupt();
         }
         if (failure.get() != null) {
             throw new IOException("ramp failed after " + done.get() + " nodes", failure.get());
+        }
+        if (done.get() < o.nodes) {
+            throw new IOException("ramp timed out: " + done.get() + " of " + o.nodes + " nodes had their full map after "
+                    + o.rampTimeout.toSeconds() + " s (see the coordinator's log)");
         }
     }
 
@@ -255,6 +274,7 @@ public final class CoordinatorLoad {
         long tck = 100;
         long joinTimeout = 60;
         long settle = 1000;
+        long rampTimeout = 3600;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (i + 1 >= args.length) {
@@ -269,7 +289,8 @@ public final class CoordinatorLoad {
                 case "--coordinator-pid" -> pid = positive(a, v);
                 case "--clk-tck" -> tck = positive(a, v);
                 case "--join-timeout-s" -> joinTimeout = positive(a, v);
-                case "--settle-ms" -> settle = Long.parseLong(v);
+                case "--settle-ms" -> settle = positive(a, v);
+                case "--ramp-timeout-s" -> rampTimeout = positive(a, v);
                 default -> throw new IllegalArgumentException("unknown option " + a);
             }
         }
@@ -277,7 +298,7 @@ public final class CoordinatorLoad {
             throw new IllegalArgumentException("--url, --coordinator-pid and TRELLIS_BENCH_AUTH_KEY in the environment are required");
         }
         return new Options(url, authKey, nodes, joins, concurrency, pid, tck, Duration.ofSeconds(joinTimeout),
-                Duration.ofMillis(settle));
+                Duration.ofMillis(settle), Duration.ofSeconds(rampTimeout));
     }
 
     private static int positive(String name, String v) {

@@ -30,6 +30,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@code batchDelay}, and every change waits at most that long before it is sent.
  */
 public final class MapSession implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger("trellis.coordinator.netmap");
+
     /**
      * Where the session's messages go: the node's control connection, which sends
      * {@link PreparedMapResponse#encode()}. Called from the session's own thread only.
@@ -171,6 +173,8 @@ public final class MapSession implements AutoCloseable {
             }
         } catch (IOException e) {
             // The node went away; close() below takes it offline.
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "map stream of node " + nodeId + " failed; closing it", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {

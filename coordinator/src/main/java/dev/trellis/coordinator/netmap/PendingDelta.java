@@ -25,10 +25,12 @@ import java.util.Set;
  * otherwise makes one of its own. Not thread-safe: its session guards it.
  */
 final class PendingDelta {
+    private static final int SHRINK_ABOVE = 64;
+
     private EncodedNode self;
-    private final Map<Long, EncodedNode> changed = new LinkedHashMap<>();
-    private final Set<Long> removed = new LinkedHashSet<>();
-    private final Map<Long, PeerChange> patches = new LinkedHashMap<>();
+    private Map<Long, EncodedNode> changed = new LinkedHashMap<>();
+    private Set<Long> removed = new LinkedHashSet<>();
+    private Map<Long, PeerChange> patches = new LinkedHashMap<>();
     private final Map<Long, UserProfile> users = new LinkedHashMap<>();
     private List<FilterRule> filter;
     private DnsConfig dns;
@@ -90,9 +92,17 @@ final class PendingDelta {
                 users.isEmpty() ? null : new ArrayList<>(users.values()),
                 now);
         self = null;
-        changed.clear();
-        removed.clear();
-        patches.clear();
+        if (changed.size() > SHRINK_ABOVE || removed.size() > SHRINK_ABOVE || patches.size() > SHRINK_ABOVE) {
+            // clear() keeps a map's table at its largest; one burst (a slow reader during a
+            // thousand joins) must not leave every session holding tables sized for it.
+            changed = new LinkedHashMap<>();
+            removed = new LinkedHashSet<>();
+            patches = new LinkedHashMap<>();
+        } else {
+            changed.clear();
+            removed.clear();
+            patches.clear();
+        }
         users.clear();
         filter = null;
         dns = null;
