@@ -10,7 +10,8 @@
 #
 # Environment: BENCH_NODES (default "1000 10000"), BENCH_JOINS (20), BENCH_CONCURRENCY (32, nodes
 # ramping at once), BENCH_PORT (18480), BENCH_GENERATOR_OPTS (JVM options of the generator),
-# TRELLIS_JAVA_OPTS (the coordinator's, e.g. -XX:StartFlightRecording=filename=/tmp/c.jfr),
+# TRELLIS_JAVA_OPTS (the coordinator's, e.g. -Xmx3g), BENCH_JFR_JOINS=DIR records the coordinator
+# during the joins only (DIR/joins-nN.jfr, for `jfr print --events jdk.ExecutionSample`),
 # BENCH_KEEP=1 keeps the data and log directory. Prints key=value lines on stdout, prefixed with
 # "nN_" per node count; progress on stderr. Exit status 0 when every run measured every join.
 set -euo pipefail
@@ -109,9 +110,11 @@ for n in $node_counts; do
     || die "the coordinator did not start within 60 s: see $data/coordinator.log"
   say "N=$n: coordinator pid $coordinator_pid on 127.0.0.1:$port; generator starting"
   # shellcheck disable=SC2086
+  jfr=()
+  if [[ -n ${BENCH_JFR_JOINS:-} ]]; then jfr=(--jfr-joins "$BENCH_JFR_JOINS/joins-n$n.jfr"); fi
   TRELLIS_BENCH_AUTH_KEY=$auth_key "$java" $generator_opts -cp "$classpath" dev.trellis.bench.CoordinatorLoad \
     --url "http://127.0.0.1:$port" --nodes "$n" --joins "$joins" --concurrency "$concurrency" \
-    --coordinator-pid "$coordinator_pid" --clk-tck "$(getconf CLK_TCK)" >"$data/result.txt" &
+    --coordinator-pid "$coordinator_pid" --clk-tck "$(getconf CLK_TCK)" "${jfr[@]}" >"$data/result.txt" &
   generator_pid=$!
   if wait "$generator_pid"; then rc=0; else rc=$?; fi
   generator_pid=

@@ -5,6 +5,7 @@ import dev.trellis.protocol.control.ServerKey;
 import dev.trellis.protocol.key.MachinePublicKey;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,7 +32,7 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class CoordinatorLoad {
     private record Options(URI url, String authKey, int nodes, int joins, int concurrency, long coordinatorPid,
-            long ticksPerSecond, Duration joinTimeout, Duration settle, Duration rampTimeout) {}
+            long ticksPerSecond, Duration joinTimeout, Duration settle, Duration rampTimeout, String jfrJoins) {}
 
     private final Options o;
     private final JoinProbe probe;
@@ -52,7 +53,7 @@ public final class CoordinatorLoad {
         } catch (IllegalArgumentException e) {
             System.err.println("coordinator-load: " + e.getMessage());
             System.err.println("usage: CoordinatorLoad --url URL --auth-key KEY --nodes N --joins M"
-                    + " --concurrency C --coordinator-pid PID [--clk-tck 100] [--join-timeout-s 60] [--settle-ms 1000] [--ramp-timeout-s 3600]"
+                    + " --concurrency C --coordinator-pid PID [--clk-tck 100] [--join-timeout-s 60] [--settle-ms 1000] [--ramp-timeout-s 3600] [--jfr-joins FILE]"
                     + " (the pre-auth key in TRELLIS_BENCH_AUTH_KEY)");
             System.exit(2);
             return;
@@ -102,6 +103,10 @@ public final class CoordinatorLoad {
         long[] deliveries = new long[o.joins * o.nodes];
         int delivered = 0;
         int timeouts = 0;
+        if (o.jfrJoins != null) {
+            jcmd("JFR.start", "name=joins", "settings=profile", "filename=" + o.jfrJoins);
+        }
+        long messagesBefore = probe.messages.sum();
         ProcStats c2 = ProcStats.read(o.coordinatorPid);
         ProcStats g2 = ProcStats.read(self);
         for (int j = 0; j < o.joins; j++) {
@@ -141,6 +146,10 @@ public final class CoordinatorLoad {
         }
         ProcStats c3 = ProcStats.read(o.coordinatorPid);
         ProcStats g3 = ProcStats.read(self);
+        long joinMessages = probe.messages.sum() - messagesBefore;
+        if (o.jfrJoins != null) {
+            jcmd("JFR.stop", "name=joins");
+        }
         Percentiles reachAll = new Percentiles(joinMax);
         kv("join_to_all_p50_ms", ms(reachAll.at(50)));
         kv("join_to_all_p99_ms", ms(reachAll.at(99)));
@@ -165,7 +174,17 @@ public final class CoordinatorLoad {
         kv("coordinator_hwm_mib", c3.hwmKiB() >> 10);
         kv("generator_rss_mib", g3.rssKiB() >> 10);
         kv("generator_hwm_mib", g3.hwmKiB() >> 10);
+        kv("joins_messages_per_node_per_join", (double) joinMessages / o.joins / o.nodes);
         kv("streams_lost", lost.get());
+        // Last, because it runs a full collection in the coordinator: what it holds with every
+        // stream open (its RSS follows the heap it was allowed to grow, not this).
+        String histogram = jcmd("GC.class_histogram");
+        for (String line : histogram.split("\n")) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length == 3 && f[0].equals("Total")) {
+                kv("coordinator_live_heap_mib", Long.parseLong(f[2]) >> 20);
+            }
+        }
         return timeouts == 0 && lost.get() == 0 ? 0 : 1;
     }
 
@@ -243,6 +262,25 @@ public final class CoordinatorLoad {
         throw last;
     }
 
+    /** Runs jcmd against the coordinator and returns its output; a failure is reported, not fatal. */
+    private String jcmd(String... command) throws InterruptedException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString());
+        cmd.add(Long.toString(o.coordinatorPid));
+        cmd.addAll(List.of(command));
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            if (p.waitFor() != 0) {
+                progress("jcmd %s failed: %s", String.join(" ", command), out.strip());
+            }
+            return out;
+        } catch (IOException e) {
+            progress("jcmd %s failed: %s", String.join(" ", command), e.getMessage());
+            return "";
+        }
+    }
+
     private double cpu(long ticks) {
         return (double) ticks / o.ticksPerSecond;
     }
@@ -275,6 +313,7 @@ public final class CoordinatorLoad {
         long joinTimeout = 60;
         long settle = 1000;
         long rampTimeout = 3600;
+        String jfrJoins = null;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (i + 1 >= args.length) {
@@ -291,6 +330,7 @@ public final class CoordinatorLoad {
                 case "--join-timeout-s" -> joinTimeout = positive(a, v);
                 case "--settle-ms" -> settle = positive(a, v);
                 case "--ramp-timeout-s" -> rampTimeout = positive(a, v);
+                case "--jfr-joins" -> jfrJoins = v;
                 default -> throw new IllegalArgumentException("unknown option " + a);
             }
         }
@@ -298,7 +338,7 @@ public final class CoordinatorLoad {
             throw new IllegalArgumentException("--url, --coordinator-pid and TRELLIS_BENCH_AUTH_KEY in the environment are required");
         }
         return new Options(url, authKey, nodes, joins, concurrency, pid, tck, Duration.ofSeconds(joinTimeout),
-                Duration.ofMillis(settle), Duration.ofSeconds(rampTimeout));
+                Duration.ofMillis(settle), Duration.ofSeconds(rampTimeout), jfrJoins);
     }
 
     private static int positive(String name, String v) {

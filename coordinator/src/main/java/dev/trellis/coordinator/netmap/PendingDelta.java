@@ -32,6 +32,8 @@ final class PendingDelta {
     private Set<Long> removed = new LinkedHashSet<>();
     private Map<Long, PeerChange> patches = new LinkedHashMap<>();
     private final Map<Long, UserProfile> users = new LinkedHashMap<>();
+    /** The profile put into {@link #users} last: most changes in a row share their owner. */
+    private UserProfile lastOwner;
     private List<FilterRule> filter;
     private DnsConfig dns;
 
@@ -45,10 +47,15 @@ final class PendingDelta {
     }
 
     void peerChanged(EncodedNode peer, UserProfile owner) {
-        patches.remove(peer.id());
+        // The hub records every change into every session that sees it: skip the map operations
+        // that cannot change anything (usually most of them).
+        if (!patches.isEmpty()) {
+            patches.remove(peer.id());
+        }
         changed.put(peer.id(), peer);
-        if (owner != null) {
+        if (owner != null && owner != lastOwner) {
             users.put(owner.id(), owner);
+            lastOwner = owner;
         }
     }
 
@@ -65,7 +72,7 @@ final class PendingDelta {
      * patch to it gives.
      */
     void peerPatched(PeerChange change, EncodedNode before, EncodedNode after) {
-        EncodedNode whole = changed.get(change.nodeId());
+        EncodedNode whole = changed.isEmpty() ? null : changed.get(change.nodeId());
         if (whole != null) {
             changed.put(whole.id(), whole == before ? after : EncodedNode.of(whole.node().with(change)));
         } else {
@@ -104,6 +111,7 @@ final class PendingDelta {
             patches.clear();
         }
         users.clear();
+        lastOwner = null;
         filter = null;
         dns = null;
         return response;
