@@ -179,6 +179,7 @@ public final class CoordinatorLoad {
         // Last, because it runs a full collection in the coordinator: what it holds with every
         // stream open (its RSS follows the heap it was allowed to grow, not this).
         String histogram = jcmd("GC.class_histogram");
+        histogram.lines().limit(16).forEach(line -> progress("coordinator heap: %s", line));
         for (String line : histogram.split("\n")) {
             String[] f = line.trim().split("\\s+");
             if (f.length == 3 && f[0].equals("Total")) {
