@@ -12,7 +12,8 @@
 # ramping at once), BENCH_PORT (18480), BENCH_GENERATOR_OPTS (JVM options of the generator),
 # TRELLIS_JAVA_OPTS (the coordinator's, e.g. -Xmx3g), BENCH_JFR_JOINS=DIR records the coordinator
 # during the joins only (DIR/joins-nN.jfr, for `jfr print --events jdk.ExecutionSample`),
-# BENCH_KEEP=1 keeps the data and log directory. Prints key=value lines on stdout, prefixed with
+# BENCH_KEEP=1 keeps the data and log directory, BENCH_COORDINATOR=PATH runs another build's
+# bin/trellis-coordinator (to compare before and after a change; the wire protocol must match). Prints key=value lines on stdout, prefixed with
 # "nN_" per node count; progress on stderr. Exit status 0 when every run measured every join.
 set -euo pipefail
 
@@ -26,6 +27,7 @@ joins=${BENCH_JOINS:-20}
 concurrency=${BENCH_CONCURRENCY:-32}
 port=${BENCH_PORT:-18480}
 generator_opts=${BENCH_GENERATOR_OPTS:--XX:+UseParallelGC -Xms512m -Xmx6g}
+coordinator=${BENCH_COORDINATOR:-$repo/bin/trellis-coordinator}
 
 java=$(find_java)
 classpath=$(module_classpath bench)
@@ -76,6 +78,7 @@ printf 'java="%s"\n' "$("$java" -version 2>&1 | head -n 1)"
 printf 'open_files_limit=%s\n' "$files"
 printf 'ephemeral_ports=%s\n' "$ports"
 printf 'generator_opts="%s"\n' "$generator_opts"
+printf 'coordinator="%s"\n' "$coordinator"
 printf 'coordinator_opts="%s"\n' "${TRELLIS_JAVA_OPTS:-}"
 
 status=0
@@ -94,10 +97,10 @@ for n in $node_counts; do
   mkdir -p "$data"
   say "N=$n: preparing $data"
   # TRELLIS_JAVA_OPTS is for the server (a flight recording, say), not for the admin commands.
-  TRELLIS_JAVA_OPTS='' "$repo/bin/trellis-coordinator" users create bench --data-dir "$data" >/dev/null
-  auth_key=$(TRELLIS_JAVA_OPTS='' "$repo/bin/trellis-coordinator" preauthkeys create --user bench --reusable \
+  TRELLIS_JAVA_OPTS='' "$coordinator" users create bench --data-dir "$data" >/dev/null
+  auth_key=$(TRELLIS_JAVA_OPTS='' "$coordinator" preauthkeys create --user bench --reusable \
     --expiration 2h --data-dir "$data")
-  "$repo/bin/trellis-coordinator" serve --data-dir "$data" --listen "127.0.0.1:$port" \
+  "$coordinator" serve --data-dir "$data" --listen "127.0.0.1:$port" \
     >"$data/coordinator.log" 2>&1 &
   coordinator_pid=$!
   # It listens before its tailnet is loaded (answering 503 meanwhile): wait for its "serving" line.
