@@ -8,6 +8,7 @@ import dev.trellis.protocol.control.ControlError;
 import dev.trellis.protocol.control.ControlMessage;
 import dev.trellis.protocol.control.ControlProtocolException;
 import dev.trellis.protocol.control.MapRequest;
+import dev.trellis.protocol.control.PreparedMapResponse;
 import dev.trellis.protocol.control.RegisterRequest;
 import dev.trellis.protocol.control.RegisterResponse;
 import dev.trellis.protocol.key.MachinePublicKey;
@@ -147,10 +148,8 @@ final class ControlConnection {
         if (session != null) {
             session.close();
         }
-        session = tailnet.hub().open(auth.node().id(), r.id(), response -> {
-            conn.writeMessage(ControlCodec.encode(response));
-            metrics.mapMessagesSent.increment();
-        }).orElse(null);
+        long nodeId = auth.node().id();
+        session = tailnet.hub().open(nodeId, r.id(), response -> sendMap(nodeId, response)).orElse(null);
         if (session == null) {
             send(new ControlError(r.id(), ControlError.Code.UNAUTHORIZED, "this node was just deleted"));
             return false;
@@ -165,6 +164,27 @@ final class ControlConnection {
             updatesInWindow = 0;
         }
         return ++updatesInWindow <= MAX_UPDATES_PER_SECOND;
+    }
+
+    /**
+     * Sends one map message from the session's thread. Any failure ends the connection, so that
+     * the node reconnects and gets a fresh full map rather than wait on a stream that has died.
+     */
+    private void sendMap(long nodeId, PreparedMapResponse response) throws IOException {
+        try {
+            byte[] message = response.encode();
+            if (message.length > conn.maxMessageBytes()) {
+                LOG.log(Level.ERROR, "map for node " + nodeId + " is " + message.length
+                        + " bytes, above the control connection's limit of " + conn.maxMessageBytes()
+                        + "; the tailnet is too large for one map message");
+                throw new IOException("map message too large");
+            }
+            conn.writeMessage(message);
+            metrics.mapMessagesSent.increment();
+        } catch (IOException | RuntimeException e) {
+            conn.close();
+            throw e;
+        }
     }
 
     /** Keeps only endpoints that look like ip:port; nodes never need to send anything else. */

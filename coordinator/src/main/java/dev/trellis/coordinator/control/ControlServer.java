@@ -28,8 +28,13 @@ import java.util.Objects;
  */
 public final class ControlServer {
     private static final System.Logger LOG = System.getLogger("trellis.coordinator.control");
-    /** Nodes send small messages; a map request with thousands of endpoints is still far below. */
-    static final int MAX_NODE_MESSAGE_BYTES = 1 << 20;
+    /**
+     * The Noise connection's message limit, which bounds both directions: what nodes send is
+     * small, but a full map is about 520 bytes per peer (5 MiB at 10,000 nodes), so the limit is
+     * the node's own (the Noise default, 32 MiB, room for some 60,000 peers). A node's message
+     * is only allocated as its bytes arrive, so a liar's length prefix costs nothing.
+     */
+    static final int MAX_MESSAGE_BYTES = NoiseOptions.DEFAULT_MAX_MESSAGE_BYTES;
     /** A base64 Noise initiation is 136 characters; anything much longer is not one. */
     private static final int MAX_HANDSHAKE_HEADER = 512;
 
@@ -90,7 +95,7 @@ public final class ControlServer {
         UpgradedConnection up = ex.upgrade(ControlHttp.UPGRADE_PROTOCOL, Map.of());
         NoiseConnection conn;
         try {
-            conn = accepted.respond(up.in(), up.out(), NoiseOptions.defaults().withMaxMessageBytes(MAX_NODE_MESSAGE_BYTES));
+            conn = accepted.respond(up.in(), up.out(), NoiseOptions.defaults().withMaxMessageBytes(MAX_MESSAGE_BYTES));
         } catch (IOException e) {
             up.close();
             return;

@@ -1,10 +1,11 @@
 package dev.trellis.coordinator.netmap;
 
 import dev.trellis.protocol.control.DnsConfig;
+import dev.trellis.protocol.control.EncodedNode;
 import dev.trellis.protocol.control.FilterRule;
-import dev.trellis.protocol.control.MapResponse;
 import dev.trellis.protocol.control.Node;
 import dev.trellis.protocol.control.PeerChange;
+import dev.trellis.protocol.control.PreparedMapResponse;
 import dev.trellis.protocol.control.UserProfile;
 import java.io.IOException;
 import java.time.Clock;
@@ -20,12 +21,24 @@ import java.util.concurrent.locks.ReentrantLock;
  * first, then drains the delta into one message whenever something is pending, or sends a
  * keep-alive after {@code keepAlive} of silence. A slow reader therefore costs memory bounded
  * by its peer count, and never slows the hub or other nodes.
+ *
+ * <p>Deltas are batched: once something is pending the writer waits {@code batchDelay} before
+ * draining, so that changes that come together go out as one message. A node joining is three
+ * changes within milliseconds (registered, endpoints, online); at ten thousand streams each
+ * message costs an encryption, a system call and a wake-up per stream, and sending one instead of
+ * three is what keeps a join's fan-out short. A stream therefore sends at most one delta per
+ * {@code batchDelay}, and every change waits at most that long before it is sent.
  */
 public final class MapSession implements AutoCloseable {
-    /** Where the session's messages go: the node's control connection. */
+    private static final System.Logger LOG = System.getLogger("trellis.coordinator.netmap");
+
+    /**
+     * Where the session's messages go: the node's control connection, which sends
+     * {@link PreparedMapResponse#encode()}. Called from the session's own thread only.
+     */
     @FunctionalInterface
     public interface Sink {
-        void send(MapResponse response) throws IOException;
+        void send(PreparedMapResponse response) throws IOException;
     }
 
     private final NetMapHub hub;
@@ -34,11 +47,12 @@ public final class MapSession implements AutoCloseable {
     private final Sink sink;
     private final Clock clock;
     private final long keepAliveNanos;
+    private final long batchNanos;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition wake = lock.newCondition();
     private final PendingDelta pending = new PendingDelta();
-    private MapResponse full;
+    private PreparedMapResponse full;
     private long seq;
     private boolean closed;
     /** The last filter queued, so that an unchanged one is not resent. Guarded by the hub's lock. */
@@ -46,13 +60,15 @@ public final class MapSession implements AutoCloseable {
     /** This node as the hub last described it to the policy. Guarded by the hub's lock. */
     Node viewer;
 
-    MapSession(NetMapHub hub, long nodeId, long requestId, Sink sink, Clock clock, Duration keepAlive) {
+    MapSession(NetMapHub hub, long nodeId, long requestId, Sink sink, Clock clock, Duration keepAlive,
+            Duration batchDelay) {
         this.hub = hub;
         this.nodeId = nodeId;
         this.requestId = requestId;
         this.sink = Objects.requireNonNull(sink);
         this.clock = clock;
         this.keepAliveNanos = keepAlive.toNanos();
+        this.batchNanos = batchDelay.toNanos();
     }
 
     public long nodeId() {
@@ -63,7 +79,7 @@ public final class MapSession implements AutoCloseable {
         return requestId;
     }
 
-    void start(MapResponse fullMap) {
+    void start(PreparedMapResponse fullMap) {
         lock.lock();
         try {
             full = fullMap;
@@ -74,11 +90,11 @@ public final class MapSession implements AutoCloseable {
         Thread.ofVirtual().name("map-" + nodeId).start(this::run);
     }
 
-    void self(Node node) {
+    void self(EncodedNode node) {
         record(() -> pending.self(node));
     }
 
-    void peerChanged(Node peer, UserProfile owner) {
+    void peerChanged(EncodedNode peer, UserProfile owner) {
         record(() -> pending.peerChanged(peer, owner));
     }
 
@@ -86,8 +102,9 @@ public final class MapSession implements AutoCloseable {
         record(() -> pending.peerRemoved(id));
     }
 
-    void peerPatched(PeerChange change) {
-        record(() -> pending.peerPatched(change));
+    /** See {@link PendingDelta#peerPatched}. */
+    void peerPatched(PeerChange change, EncodedNode before, EncodedNode after) {
+        record(() -> pending.peerPatched(change, before, after));
     }
 
     void filter(List<FilterRule> rules) {
@@ -102,8 +119,14 @@ public final class MapSession implements AutoCloseable {
         lock.lock();
         try {
             if (!closed) {
+                // Only the first change wakes the writer: later ones join the batch it is
+                // already waiting out, and waking it for each would cost a context switch per
+                // change per stream.
+                boolean first = pending.isEmpty();
                 change.run();
-                wake.signal();
+                if (first) {
+                    wake.signal();
+                }
             }
         } finally {
             lock.unlock();
@@ -143,13 +166,15 @@ public final class MapSession implements AutoCloseable {
 
     private void run() {
         try {
-            MapResponse next = takeFull();
+            PreparedMapResponse next = takeFull();
             while (next != null) {
                 sink.send(next);
                 next = awaitNext();
             }
         } catch (IOException e) {
             // The node went away; close() below takes it offline.
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "map stream of node " + nodeId + " failed; closing it", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
@@ -157,10 +182,10 @@ public final class MapSession implements AutoCloseable {
         }
     }
 
-    private MapResponse takeFull() {
+    private PreparedMapResponse takeFull() {
         lock.lock();
         try {
-            MapResponse first = full;
+            PreparedMapResponse first = full;
             full = null;
             return closed ? null : first;
         } finally {
@@ -169,15 +194,19 @@ public final class MapSession implements AutoCloseable {
     }
 
     /** The next message to send, or null once closed. */
-    private MapResponse awaitNext() throws InterruptedException {
+    private PreparedMapResponse awaitNext() throws InterruptedException {
         lock.lock();
         try {
             long remaining = keepAliveNanos;
             while (!closed && pending.isEmpty()) {
                 if (remaining <= 0) {
-                    return MapResponse.keepAlive(requestId, ++seq, clock.instant());
+                    return PreparedMapResponse.keepAlive(requestId, ++seq, clock.instant());
                 }
                 remaining = wake.awaitNanos(remaining);
+            }
+            long batch = batchNanos;
+            while (!closed && batch > 0) {
+                batch = wake.awaitNanos(batch);
             }
             if (closed) {
                 return null;

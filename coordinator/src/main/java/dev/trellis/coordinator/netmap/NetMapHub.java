@@ -1,10 +1,11 @@
 package dev.trellis.coordinator.netmap;
 
 import dev.trellis.protocol.control.DnsConfig;
+import dev.trellis.protocol.control.EncodedNode;
 import dev.trellis.protocol.control.FilterRule;
-import dev.trellis.protocol.control.MapResponse;
 import dev.trellis.protocol.control.Node;
 import dev.trellis.protocol.control.PeerChange;
+import dev.trellis.protocol.control.PreparedMapResponse;
 import dev.trellis.protocol.control.UserProfile;
 import java.time.Clock;
 import java.time.Duration;
@@ -28,6 +29,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>The hub holds nodes as the control protocol describes them; the caller (the coordinator
  * service) persists first, then tells the hub. Online state is the hub's own: a node is online
  * while it holds a map stream.
+ *
+ * <p>Each node version is held as one {@link EncodedNode} and that instance is what every session
+ * queues, so a node's JSON is made once per version however many streams carry it, and a full
+ * map is spliced from those bytes. A change therefore costs O(affected sessions) small records;
+ * only a stream's open (the full map) and its own node's change cost O(nodes) for that session.
  */
 public final class NetMapHub {
     /** Hears when nodes come and go, e.g. to persist last-seen or remove ephemeral nodes. */
@@ -40,19 +46,36 @@ public final class NetMapHub {
     private final PeerPolicy policy;
     private final Clock clock;
     private final Duration keepAlive;
+    private final Duration batchDelay;
     private final Listener listener;
 
     private final ReentrantLock lock = new ReentrantLock();
-    private final Map<Long, Node> nodes = new LinkedHashMap<>();
+    private final Map<Long, EncodedNode> nodes = new LinkedHashMap<>();
     private final Map<Long, UserProfile> users = new HashMap<>();
     private final Map<Long, MapSession> sessions = new HashMap<>();
     private DnsConfig dns;
 
+    /**
+     * How long a stream collects changes before it sends them as one delta (see
+     * {@link MapSession}): long enough to merge the three changes of a node joining, short beside
+     * the second that a person notices.
+     */
+    public static final Duration DEFAULT_BATCH_DELAY = Duration.ofMillis(50);
+
     public NetMapHub(PeerPolicy policy, DnsConfig dns, Clock clock, Duration keepAlive, Listener listener) {
+        this(policy, dns, clock, keepAlive, DEFAULT_BATCH_DELAY, listener);
+    }
+
+    public NetMapHub(PeerPolicy policy, DnsConfig dns, Clock clock, Duration keepAlive, Duration batchDelay,
+            Listener listener) {
         this.policy = Objects.requireNonNull(policy);
         this.dns = Objects.requireNonNull(dns);
         this.clock = Objects.requireNonNull(clock);
         this.keepAlive = Objects.requireNonNull(keepAlive);
+        if (batchDelay.isNegative()) {
+            throw new IllegalArgumentException("batchDelay must not be negative, got " + batchDelay);
+        }
+        this.batchDelay = batchDelay;
         this.listener = Objects.requireNonNull(listener);
     }
 
@@ -68,7 +91,7 @@ public final class NetMapHub {
     public Optional<Node> node(long id) {
         lock.lock();
         try {
-            return Optional.ofNullable(nodes.get(id));
+            return Optional.ofNullable(nodes.get(id)).map(EncodedNode::node);
         } finally {
             lock.unlock();
         }
@@ -77,7 +100,7 @@ public final class NetMapHub {
     public List<Node> nodes() {
         lock.lock();
         try {
-            return List.copyOf(nodes.values());
+            return nodes.values().stream().map(EncodedNode::node).toList();
         } finally {
             lock.unlock();
         }
@@ -106,7 +129,7 @@ public final class NetMapHub {
         lock.lock();
         try {
             for (Node n : all) {
-                nodes.put(n.id(), withOnline(n, false, n.lastSeen()));
+                nodes.put(n.id(), EncodedNode.of(withOnline(n, false, n.lastSeen())));
             }
         } finally {
             lock.unlock();
@@ -121,10 +144,12 @@ public final class NetMapHub {
     public void upsert(Node node) {
         lock.lock();
         try {
-            Node old = nodes.get(node.id());
+            EncodedNode oldEncoded = nodes.get(node.id());
+            Node old = oldEncoded == null ? null : oldEncoded.node();
             boolean online = sessions.containsKey(node.id());
             Node current = withOnline(node, online, online ? null : node.lastSeen());
-            nodes.put(node.id(), current);
+            EncodedNode encoded = EncodedNode.of(current);
+            nodes.put(node.id(), encoded);
             UserProfile owner = users.get(current.user());
             for (MapSession s : sessions.values()) {
                 if (s.nodeId() == node.id()) {
@@ -132,7 +157,7 @@ public final class NetMapHub {
                 }
                 boolean before = old != null && policy.visible(s.viewer, old);
                 if (policy.visible(s.viewer, current)) {
-                    s.peerChanged(current, owner);
+                    s.peerChanged(encoded, owner);
                 } else if (before) {
                     s.peerRemoved(node.id());
                 }
@@ -142,15 +167,15 @@ public final class NetMapHub {
             if (own != null) {
                 Node previousView = own.viewer;
                 own.viewer = current;
-                own.self(current);
-                for (Node peer : nodes.values()) {
+                own.self(encoded);
+                for (EncodedNode peer : nodes.values()) {
                     if (peer.id() == node.id()) {
                         continue;
                     }
-                    boolean was = policy.visible(previousView, peer);
-                    boolean is = policy.visible(current, peer);
+                    boolean was = policy.visible(previousView, peer.node());
+                    boolean is = policy.visible(current, peer.node());
                     if (is && !was) {
-                        own.peerChanged(peer, users.get(peer.user()));
+                        own.peerChanged(peer, users.get(peer.node().user()));
                     } else if (was && !is) {
                         own.peerRemoved(peer.id());
                     }
@@ -167,13 +192,13 @@ public final class NetMapHub {
         MapSession own;
         lock.lock();
         try {
-            Node old = nodes.remove(nodeId);
+            EncodedNode old = nodes.remove(nodeId);
             own = sessions.remove(nodeId);
             if (old == null) {
                 return;
             }
             for (MapSession s : sessions.values()) {
-                if (policy.visible(s.viewer, old)) {
+                if (policy.visible(s.viewer, old.node())) {
                     s.peerRemoved(nodeId);
                 }
                 refreshFilter(s);
@@ -190,20 +215,20 @@ public final class NetMapHub {
     public void patch(PeerChange change) {
         lock.lock();
         try {
-            Node old = nodes.get(change.nodeId());
+            EncodedNode old = nodes.get(change.nodeId());
             if (old == null) {
                 return;
             }
-            Node current = old.with(change);
+            EncodedNode current = EncodedNode.of(old.node().with(change));
             nodes.put(current.id(), current);
             for (MapSession s : sessions.values()) {
-                if (s.nodeId() != current.id() && policy.visible(s.viewer, current)) {
-                    s.peerPatched(change);
+                if (s.nodeId() != current.id() && policy.visible(s.viewer, current.node())) {
+                    s.peerPatched(change, old, current);
                 }
             }
             MapSession own = sessions.get(current.id());
             if (own != null) {
-                own.viewer = current;
+                own.viewer = current.node();
                 own.self(current);
             }
         } finally {
@@ -235,36 +260,39 @@ public final class NetMapHub {
         boolean cameOnline;
         lock.lock();
         try {
-            Node self = nodes.get(nodeId);
-            if (self == null) {
+            EncodedNode before = nodes.get(nodeId);
+            if (before == null) {
                 return Optional.empty();
             }
-            session = new MapSession(this, nodeId, requestId, sink, clock, keepAlive);
+            session = new MapSession(this, nodeId, requestId, sink, clock, keepAlive, batchDelay);
             replaced = sessions.put(nodeId, session);
             cameOnline = replaced == null;
             Instant now = clock.instant();
-            self = withOnline(self, true, null);
-            nodes.put(nodeId, self);
+            Node self = withOnline(before.node(), true, null);
+            EncodedNode selfEncoded = EncodedNode.of(self);
+            nodes.put(nodeId, selfEncoded);
             session.viewer = self;
-            List<Node> peers = new ArrayList<>();
+            List<EncodedNode> peers = new ArrayList<>(nodes.size());
             Map<Long, UserProfile> profiles = new LinkedHashMap<>();
             profiles.put(self.user(), users.get(self.user()));
-            for (Node peer : nodes.values()) {
-                if (peer.id() != nodeId && policy.visible(self, peer)) {
+            for (EncodedNode peer : nodes.values()) {
+                if (peer.id() != nodeId && policy.visible(self, peer.node())) {
                     peers.add(peer);
-                    profiles.putIfAbsent(peer.user(), users.get(peer.user()));
+                    profiles.putIfAbsent(peer.node().user(), users.get(peer.node().user()));
                 }
             }
             profiles.values().removeIf(Objects::isNull);
             List<FilterRule> filter = policy.filterFor(self);
             session.lastFilter = filter;
-            session.start(new MapResponse(requestId, 1, false, self, List.copyOf(peers), null, null, null,
-                    filter, dns, List.copyOf(profiles.values()), now));
+            session.start(new PreparedMapResponse(requestId, 1, false, selfEncoded, List.copyOf(peers),
+                    null, null, null, filter, dns, List.copyOf(profiles.values()), now));
             if (cameOnline) {
                 PeerChange change = PeerChange.online(nodeId, true, null);
+                // What a session holding the previous version makes of the patch: the same for all.
+                EncodedNode patched = EncodedNode.of(before.node().with(change));
                 for (MapSession s : sessions.values()) {
                     if (s != session && policy.visible(s.viewer, self)) {
-                        s.peerPatched(change);
+                        s.peerPatched(change, before, patched);
                     }
                 }
             }
@@ -288,16 +316,17 @@ public final class NetMapHub {
             if (!sessions.remove(session.nodeId(), session)) {
                 return; // replaced by a newer session, or the node was removed
             }
-            Node old = nodes.get(session.nodeId());
+            EncodedNode old = nodes.get(session.nodeId());
             if (old == null) {
                 return;
             }
-            Node current = withOnline(old, false, lastSeen);
-            nodes.put(current.id(), current);
+            Node current = withOnline(old.node(), false, lastSeen);
+            nodes.put(current.id(), EncodedNode.of(current));
             PeerChange change = PeerChange.online(current.id(), false, lastSeen);
+            EncodedNode patched = EncodedNode.of(old.node().with(change));
             for (MapSession s : sessions.values()) {
                 if (policy.visible(s.viewer, current)) {
-                    s.peerPatched(change);
+                    s.peerPatched(change, old, patched);
                 }
             }
         } finally {

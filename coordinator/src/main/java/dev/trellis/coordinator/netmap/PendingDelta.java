@@ -1,10 +1,10 @@
 package dev.trellis.coordinator.netmap;
 
 import dev.trellis.protocol.control.DnsConfig;
+import dev.trellis.protocol.control.EncodedNode;
 import dev.trellis.protocol.control.FilterRule;
-import dev.trellis.protocol.control.MapResponse;
-import dev.trellis.protocol.control.Node;
 import dev.trellis.protocol.control.PeerChange;
+import dev.trellis.protocol.control.PreparedMapResponse;
 import dev.trellis.protocol.control.UserProfile;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,15 +19,21 @@ import java.util.Set;
  * peers, however slowly the node reads: a peer changed twice is sent once, a patch to a peer
  * whose whole node is pending is folded into that node, a removal cancels pending changes.
  * A node applies a delta as removals, then whole nodes, then patches; the merge keeps that
- * order's result equal to applying every change one by one. Not thread-safe: its session
- * guards it.
+ * order's result equal to applying every change one by one. Nodes are held as the hub's shared
+ * {@link EncodedNode}s, so that a node changed for thousands of sessions is encoded once; a patch
+ * folded into a pending node reuses the hub's patched version when it is the same node, and only
+ * otherwise makes one of its own. Not thread-safe: its session guards it.
  */
 final class PendingDelta {
-    private Node self;
-    private final Map<Long, Node> changed = new LinkedHashMap<>();
-    private final Set<Long> removed = new LinkedHashSet<>();
-    private final Map<Long, PeerChange> patches = new LinkedHashMap<>();
+    private static final int SHRINK_ABOVE = 64;
+
+    private EncodedNode self;
+    private Map<Long, EncodedNode> changed = new LinkedHashMap<>();
+    private Set<Long> removed = new LinkedHashSet<>();
+    private Map<Long, PeerChange> patches = new LinkedHashMap<>();
     private final Map<Long, UserProfile> users = new LinkedHashMap<>();
+    /** The profile put into {@link #users} last: most changes in a row share their owner. */
+    private UserProfile lastOwner;
     private List<FilterRule> filter;
     private DnsConfig dns;
 
@@ -36,15 +42,20 @@ final class PendingDelta {
                 && filter == null && dns == null && users.isEmpty();
     }
 
-    void self(Node node) {
+    void self(EncodedNode node) {
         self = node;
     }
 
-    void peerChanged(Node peer, UserProfile owner) {
-        patches.remove(peer.id());
+    void peerChanged(EncodedNode peer, UserProfile owner) {
+        // The hub records every change into every session that sees it: skip the map operations
+        // that cannot change anything (usually most of them).
+        if (!patches.isEmpty()) {
+            patches.remove(peer.id());
+        }
         changed.put(peer.id(), peer);
-        if (owner != null) {
+        if (owner != null && owner != lastOwner) {
             users.put(owner.id(), owner);
+            lastOwner = owner;
         }
     }
 
@@ -54,10 +65,16 @@ final class PendingDelta {
         removed.add(id);
     }
 
-    void peerPatched(PeerChange change) {
-        Node whole = changed.get(change.nodeId());
+    /**
+     * A patch to a peer. {@code before} is the version the hub held when it made the patch and
+     * {@code after} that version with the patch applied (encoded once, shared by every session):
+     * if the pending whole node is {@code before}, {@code after} is exactly what applying the
+     * patch to it gives.
+     */
+    void peerPatched(PeerChange change, EncodedNode before, EncodedNode after) {
+        EncodedNode whole = changed.isEmpty() ? null : changed.get(change.nodeId());
         if (whole != null) {
-            changed.put(whole.id(), whole.with(change));
+            changed.put(whole.id(), whole == before ? after : EncodedNode.of(whole.node().with(change)));
         } else {
             patches.merge(change.nodeId(), change, PendingDelta::merge);
         }
@@ -72,8 +89,8 @@ final class PendingDelta {
     }
 
     /** Empties this delta into one map response. */
-    MapResponse drain(long requestId, long seq, Instant now) {
-        MapResponse response = new MapResponse(requestId, seq, false, self,
+    PreparedMapResponse drain(long requestId, long seq, Instant now) {
+        PreparedMapResponse response = new PreparedMapResponse(requestId, seq, false, self,
                 null,
                 changed.isEmpty() ? null : List.copyOf(changed.values()),
                 removed.isEmpty() ? null : List.copyOf(removed),
@@ -82,10 +99,19 @@ final class PendingDelta {
                 users.isEmpty() ? null : new ArrayList<>(users.values()),
                 now);
         self = null;
-        changed.clear();
-        removed.clear();
-        patches.clear();
+        if (changed.size() > SHRINK_ABOVE || removed.size() > SHRINK_ABOVE || patches.size() > SHRINK_ABOVE) {
+            // clear() keeps a map's table at its largest; one burst (a slow reader during a
+            // thousand joins) must not leave every session holding tables sized for it.
+            changed = new LinkedHashMap<>();
+            removed = new LinkedHashSet<>();
+            patches = new LinkedHashMap<>();
+        } else {
+            changed.clear();
+            removed.clear();
+            patches.clear();
+        }
         users.clear();
+        lastOwner = null;
         filter = null;
         dns = null;
         return response;

@@ -4,6 +4,7 @@ import dev.trellis.coordinator.netmap.MapSession;
 import dev.trellis.protocol.control.MapResponse;
 import dev.trellis.protocol.control.Node;
 import dev.trellis.protocol.control.PeerChange;
+import dev.trellis.protocol.control.PreparedMapResponse;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -19,7 +20,11 @@ public final class MapRecorder implements MapSession.Sink {
     private Node self;
 
     @Override
-    public synchronized void send(MapResponse r) {
+    public void send(PreparedMapResponse prepared) {
+        apply(prepared.toResponse());
+    }
+
+    private synchronized void apply(MapResponse r) {
         if (r.node() != null) {
             self = r.node();
         }

@@ -24,6 +24,7 @@ import dev.trellis.protocol.key.MachinePublicKey;
 import dev.trellis.protocol.key.NodePrivateKey;
 import dev.trellis.protocol.noise.NoiseClient;
 import dev.trellis.protocol.noise.NoiseConnection;
+import dev.trellis.protocol.noise.NoiseOptions;
 import dev.trellis.protocol.noise.NoiseRejectedException;
 import java.io.EOFException;
 import java.io.IOException;
@@ -67,11 +68,16 @@ class ControlServerTest {
     }
 
     private NoiseConnection connect(MachinePrivateKey machine, MachinePublicKey server, int version) throws IOException {
+        return connect(machine, server, version, NoiseOptions.defaults());
+    }
+
+    private NoiseConnection connect(MachinePrivateKey machine, MachinePublicKey server, int version, NoiseOptions options)
+            throws IOException {
         NoiseClient.Pending p = NoiseClient.start(machine, server, version);
         UpgradedConnection up = Http1Client.tcp(coordinator.serverUrl(), null, Duration.ofSeconds(5))
                 .upgrade(ControlHttp.UPGRADE_PATH, ControlHttp.UPGRADE_PROTOCOL,
                         Map.of(ControlHttp.HANDSHAKE_HEADER, Base64.getEncoder().encodeToString(p.initiation())));
-        return p.finish(up.in(), up.out());
+        return p.finish(up.in(), up.out(), options);
     }
 
     private static void send(NoiseConnection c, ControlMessage m) throws IOException {
@@ -142,10 +148,12 @@ class ControlServerTest {
 
     @Test
     void anOversizedMessageEndsTheConnectionAndOthersAreServed() throws Exception {
-        try (NoiseConnection c = connect(MachinePrivateKey.generate(), serverKey, CapabilityVersion.CURRENT)) {
+        // A client willing to send more than the coordinator accepts.
+        NoiseOptions big = NoiseOptions.defaults().withMaxMessageBytes(ControlServer.MAX_MESSAGE_BYTES + 1024);
+        try (NoiseConnection c = connect(MachinePrivateKey.generate(), serverKey, CapabilityVersion.CURRENT, big)) {
             // The coordinator refuses the length prefix and closes: the write or the read fails.
             assertThatThrownBy(() -> {
-                c.writeMessage(new byte[ControlServer.MAX_NODE_MESSAGE_BYTES + 1]);
+                c.writeMessage(new byte[ControlServer.MAX_MESSAGE_BYTES + 1]);
                 c.readMessage();
             }).isInstanceOf(IOException.class);
         }

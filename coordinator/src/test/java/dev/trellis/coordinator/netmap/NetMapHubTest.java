@@ -103,15 +103,59 @@ class NetMapHubTest {
     }
 
     @Test
+    void aJoinReachesEveryStreamAsOneDelta() throws Exception {
+        // A window far longer than the test's three calls, so that they surely fall into one batch.
+        NetMapHub slow = new NetMapHub(PeerPolicy.ALLOW_ALL, new DnsConfig("t", null, null), Clock.systemUTC(),
+                Duration.ofSeconds(30), Duration.ofMillis(500), new NetMapHub.Listener() {
+                    @Override
+                    public void online(long nodeId) {}
+
+                    @Override
+                    public void offline(long nodeId, Instant lastSeen) {}
+                });
+        try {
+            slow.putUser(new UserProfile(1, "alice", "Alice"));
+            slow.load(List.of(node(1), node(2)));
+            RecordingSink a = new RecordingSink();
+            RecordingSink b = new RecordingSink();
+            slow.open(1, 1, a).orElseThrow();
+            slow.open(2, 1, b).orElseThrow();
+            a.await("2 online", s -> s.received().size() == 2); // the full map, then 2's online patch
+            b.await("full map", s -> s.received().size() == 1); // 1 was online already
+
+            int beforeA = a.received().size();
+            int beforeB = b.received().size();
+            // what a node joining does: registered, reports its endpoints, opens its stream
+            slow.upsert(node(3));
+            slow.patch(new PeerChange(3, null, null, List.of("198.18.0.3:41641"), null, null, null, null));
+            slow.open(3, 1, new RecordingSink()).orElseThrow();
+
+            for (RecordingSink s : List.of(a, b)) {
+                int before = s == a ? beforeA : beforeB;
+                s.await("node 3 online with its endpoint", v -> v.peers().containsKey(3L)
+                        && Boolean.TRUE.equals(v.peers().get(3L).online())
+                        && v.peers().get(3L).endpoints().equals(List.of("198.18.0.3:41641")));
+                MapResponse delta = s.received().getLast();
+                assertThat(s.received()).hasSize(before + 1);
+                assertThat(delta.peersChanged()).extracting(Node::id).containsExactly(3L);
+                assertThat(delta.peersChangedPatch()).isNull();
+                assertThat(delta.userProfiles()).extracting(UserProfile::loginName).containsExactly("alice");
+            }
+        } finally {
+            slow.closeAll();
+        }
+    }
+
+    @Test
     void closingTakesTheNodeOfflineForItsPeers() throws Exception {
         hub.load(List.of(node(1), node(2)));
         RecordingSink a = new RecordingSink();
         RecordingSink b = new RecordingSink();
         hub.open(1, 1, a).orElseThrow();
         MapSession sb = hub.open(2, 1, b).orElseThrow();
-        a.await("2 online", s -> Boolean.TRUE.equals(s.peers().get(2L).online()));
+        a.await("2 online", s -> s.peers().containsKey(2L) && Boolean.TRUE.equals(s.peers().get(2L).online()));
         sb.close();
-        a.await("2 offline", s -> Boolean.FALSE.equals(s.peers().get(2L).online())
+        a.await("2 offline", s -> s.peers().containsKey(2L) && Boolean.FALSE.equals(s.peers().get(2L).online())
                 && s.peers().get(2L).lastSeen() != null);
         assertThat(hub.isOnline(2)).isFalse();
         assertThat(events).contains("offline 2");
@@ -127,7 +171,7 @@ class NetMapHubTest {
         b.await("full", s -> !s.received().isEmpty());
         b.failNext();
         hub.upsert(node(3));
-        a.await("2 offline", s -> Boolean.FALSE.equals(s.peers().get(2L).online()));
+        a.await("2 offline", s -> s.peers().containsKey(2L) && Boolean.FALSE.equals(s.peers().get(2L).online()));
     }
 
     @Test

@@ -1,6 +1,9 @@
 package dev.trellis.coordinator.netmap;
 
+import dev.trellis.protocol.control.ControlCodec;
+import dev.trellis.protocol.control.ControlProtocolException;
 import dev.trellis.protocol.control.MapResponse;
+import dev.trellis.protocol.control.PreparedMapResponse;
 import dev.trellis.protocol.control.Node;
 import dev.trellis.protocol.control.PeerChange;
 import java.io.IOException;
@@ -14,7 +17,8 @@ import java.util.function.Predicate;
 
 /**
  * A map sink that records what it is sent and applies it as a node would, so tests can wait
- * for the node's view to satisfy a condition. {@link #block()} makes it a slow reader.
+ * for the node's view to satisfy a condition. {@link #block()} makes it a slow reader. It decodes
+ * the bytes a connection would send, so every hub test also checks the spliced encoding.
  */
 final class RecordingSink implements MapSession.Sink {
     private final List<MapResponse> received = new ArrayList<>();
@@ -23,11 +27,17 @@ final class RecordingSink implements MapSession.Sink {
     private volatile boolean failNext;
 
     @Override
-    public void send(MapResponse r) throws IOException {
+    public void send(PreparedMapResponse prepared) throws IOException {
         gate.acquireUninterruptibly();
         gate.release();
         if (failNext) {
             throw new IOException("node went away");
+        }
+        MapResponse r;
+        try {
+            r = (MapResponse) ControlCodec.decode(prepared.encode());
+        } catch (ControlProtocolException e) {
+            throw new AssertionError("the session sent undecodable JSON", e);
         }
         synchronized (this) {
             received.add(r);

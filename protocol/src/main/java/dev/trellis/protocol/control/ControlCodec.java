@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
@@ -26,6 +27,10 @@ public final class ControlCodec {
     /** The mapper behind the codec, for tests and tools that print messages. */
     public static ObjectMapper mapper() {
         JsonFactory factory = JsonFactory.builder()
+                // Jackson's default keeps a buffer set per thread; with a virtual thread per
+                // connection and per map stream that is some 20 KiB for each of thousands of
+                // threads. A shared pool needs only as many as encode at once.
+                .recyclerPool(JsonRecyclerPools.newLockFreePool())
                 .streamReadConstraints(StreamReadConstraints.builder()
                         .maxNestingDepth(32)
                         .maxStringLength(1 << 20)
@@ -48,6 +53,18 @@ public final class ControlCodec {
         } catch (JsonProcessingException e) {
             // Our own records always serialize; failing here is a programming error.
             throw new IllegalStateException("cannot encode " + message.getClass().getSimpleName(), e);
+        }
+    }
+
+    /**
+     * One value as it appears inside a message (a node, a list of patches, an instant): the
+     * bytes {@link #encode} writes for that field, for {@link PreparedMapResponse} to splice.
+     */
+    static byte[] encodeValue(Object value) {
+        try {
+            return MAPPER.writeValueAsBytes(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot encode " + value.getClass().getSimpleName(), e);
         }
     }
 
