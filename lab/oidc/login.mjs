@@ -2,7 +2,7 @@
 //
 //   node login.mjs --url URL --username U --password P --until REGEX [--screenshot FILE] [--timeout-ms N]
 //
-// The password may come from LOGIN_PASSWORD instead of --password (keeps it out of the process
+// The password may come from LOGIN_PASSWORD or LOGIN_PASSWORD_B64 (UTF-8, base64) instead of --password (keeps it out of the process
 // list). Opens URL, then until the page's URL matches REGEX: fills and submits any visible
 // password form (with the username), clicks an Authorize/Allow/Continue-style button, and follows
 // the redirects. On success prints `DONE <url>` and the page's visible text (first 2000
@@ -53,7 +53,10 @@ function options() {
   } catch (error) {
     throw new LoginFailure(`bad arguments: ${error.message}`, 2);
   }
-  const password = values.password ?? process.env.LOGIN_PASSWORD;
+  // LOGIN_PASSWORD_B64 (UTF-8, base64) survives a POSIX locale between Java and Node.
+  const password = values.password ?? (process.env.LOGIN_PASSWORD_B64 !== undefined
+    ? Buffer.from(process.env.LOGIN_PASSWORD_B64, 'base64').toString('utf8')
+    : process.env.LOGIN_PASSWORD);
   for (const [name, value] of [['--url', values.url], ['--username', values.username], ['--until', values.until],
     ['--password (or LOGIN_PASSWORD)', password]]) {
     if (!value) throw new LoginFailure(`missing ${name}`, 2);

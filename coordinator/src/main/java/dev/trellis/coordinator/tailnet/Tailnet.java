@@ -39,6 +39,8 @@ public final class Tailnet implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("trellis.coordinator.tailnet");
     /** How often a waiting login also polls the store (another coordinator may complete it). */
     private static final Duration LOGIN_POLL = Duration.ofSeconds(1);
+    /** How long after a login completes its node may take to appear in the store. */
+    private static final Duration REGISTRATION_GRACE = Duration.ofSeconds(10);
 
     private final Store store;
     private final TailnetConfig config;
@@ -168,6 +170,12 @@ public final class Tailnet implements AutoCloseable {
                 Optional<Node> n = store.nodeByNodeKey(req.nodeKey());
                 if (n.isPresent() && n.get().machineKey().equals(machine)) {
                     return authorized(req, n.get());
+                }
+                // completeLogin marks the request, then registers the node in a second
+                // transaction: give that a moment before calling the login failed.
+                if (clock.instant().isBefore(r.completed().plus(REGISTRATION_GRACE))) {
+                    waiters.await(id, Duration.ofMillis(50));
+                    continue;
                 }
                 return refuse(req, "the login completed but the node was not registered: run `trellis login` again");
             }

@@ -90,7 +90,10 @@ public final class BrowserLogin {
     ProcessBuilder builder = new ProcessBuilder(command).directory(NodeScripts.dir().toFile())
         .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
         .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-    builder.environment().put("LOGIN_PASSWORD", password); // not on the command line, where ps shows it
+    // Not on the command line, where ps shows it; base64 because the JVM encodes environment
+    // values in the locale's charset, which under LANG=C (as in CI) turns "ö" into "?".
+    builder.environment().put("LOGIN_PASSWORD_B64",
+        java.util.Base64.getEncoder().encodeToString(password.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     builder.environment().put("CHROMIUM", chromium.toString());
     long started = System.nanoTime();
     Process process;
