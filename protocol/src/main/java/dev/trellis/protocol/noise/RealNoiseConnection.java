@@ -22,7 +22,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * it can interrupt a reader or writer blocked on the stream.
  */
 final class RealNoiseConnection implements NoiseConnection {
-    private static final int STREAM_BUFFER = 64 * 1024;
+    /**
+     * Room for about four records. Kept small because a coordinator holds one connection per
+     * node for as long as the node is online: at 64 KiB each direction this was 128 KiB a node,
+     * most of a 10,000-node coordinator's heap (docs/performance.md).
+     */
+    private static final int STREAM_BUFFER = 16 * 1024;
     /** First allocation for an incoming message; it grows only as the peer's bytes arrive. */
     private static final int INITIAL_MESSAGE_BUFFER = 64 * 1024;
     private static final int LENGTH_PREFIX = 4;
