@@ -5,14 +5,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 
 /**
  * Everything one test builds: namespaces, links, devices, logs. Names embed this process's pid
@@ -45,7 +43,7 @@ final class Lab implements AutoCloseable {
       dir = dir.resolve(part.replaceAll("[^A-Za-z0-9._=-]+", "_"));
     }
     try {
-      deleteTree(dir);
+      LabHost.deleteTree(dir);
       Files.createDirectories(dir);
     } catch (IOException e) {
       throw new LabException("cannot create " + dir, e);
@@ -114,7 +112,7 @@ final class Lab implements AutoCloseable {
       }
     }
     try {
-      deleteTree(logDir.resolve("secrets"));
+      LabHost.deleteTree(logDir.resolve("secrets"));
     } catch (IOException e) {
       // Throwaway test keys under target/; not worth failing a test for.
     }
@@ -128,17 +126,6 @@ final class Lab implements AutoCloseable {
       lab.close();
     } catch (RuntimeException e) {
       System.err.println("lab cleanup at exit: " + e.getMessage());
-    }
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
     }
   }
 }

@@ -156,4 +156,16 @@ public final class LabHost {
     }
     return false;
   }
+
+  /** Deletes {@code dir} and everything below it, if it exists (files that vanish meanwhile are fine). */
+  public static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
 }

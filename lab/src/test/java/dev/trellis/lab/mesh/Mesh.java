@@ -11,13 +11,11 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.Deque;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 
 /**
  * A Trellis network in namespaces: a hub namespace whose bridge {@code br0} holds 198.18.S.1/24
@@ -71,7 +69,7 @@ public final class Mesh implements AutoCloseable {
     }
     Mesh mesh;
     try {
-      deleteTree(logDir);
+      LabHost.deleteTree(logDir);
       Files.createDirectories(logDir);
       // 0755: the LocalAPI sockets below must be reachable by other users, to prove they are refused.
       Path tmp = Files.createTempDirectory("trellis-mesh-",
@@ -229,7 +227,7 @@ public final class Mesh implements AutoCloseable {
       for (MeshNode node : nodes()) {
         Files.deleteIfExists(UAPI_DIR.resolve(node.tun() + ".sock"));
       }
-      deleteTree(tmp);
+      LabHost.deleteTree(tmp);
     } catch (IOException e) {
       LabException wrapped = new LabException("cannot delete " + tmp + ": " + e.getMessage(), e);
       if (failure == null) {
@@ -248,17 +246,6 @@ public final class Mesh implements AutoCloseable {
       mesh.close();
     } catch (RuntimeException e) {
       System.err.println("mesh cleanup at exit: " + e.getMessage());
-    }
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
     }
   }
 
