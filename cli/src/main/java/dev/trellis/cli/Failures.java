@@ -70,6 +70,7 @@ final class Failures {
                     "not logged in (" + message + "): run `trellis up` or `trellis login`");
             case ErrorCode.PERMISSION_DENIED -> new Failure(ExitCode.PERMISSION_DENIED,
                     "permission denied (" + message + "): run as root (e.g. with sudo)");
+            case ErrorCode.NOT_FOUND -> new Failure(ExitCode.NOT_FOUND, message);
             default -> null;
         };
     }

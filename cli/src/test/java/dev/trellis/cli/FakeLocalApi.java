@@ -11,6 +11,7 @@ import dev.trellis.protocol.localapi.Notify;
 import dev.trellis.protocol.localapi.Options;
 import dev.trellis.protocol.localapi.Prefs;
 import dev.trellis.protocol.localapi.Status;
+import dev.trellis.protocol.localapi.WhoIsResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -29,6 +30,7 @@ import java.util.Map;
 final class FakeLocalApi implements LocalApi {
     Status status = LocalApiJsonFixtures.running();
     String statusJson;
+    WhoIsResponse whois;
     Prefs prefs = Prefs.NONE;
     final List<String> calls = new ArrayList<>();
     final Deque<Notify> bus = new ArrayDeque<>();
@@ -68,6 +70,18 @@ final class FakeLocalApi implements LocalApi {
     public String statusJson() throws LocalApiException {
         call("status");
         return statusJson != null ? statusJson : new String(LocalApiJson.encode(status), StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public WhoIsResponse whois(String addr) throws LocalApiException {
+        call("whois " + addr);
+        return whois;
+    }
+
+    @Override
+    public String whoisJson(String addr) throws LocalApiException {
+        call("whois " + addr);
+        return new String(LocalApiJson.encode(whois), StandardCharsets.UTF_8);
     }
 
     @Override

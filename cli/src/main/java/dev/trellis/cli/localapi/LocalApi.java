@@ -4,6 +4,7 @@ import dev.trellis.protocol.localapi.MaskedPrefs;
 import dev.trellis.protocol.localapi.Options;
 import dev.trellis.protocol.localapi.Prefs;
 import dev.trellis.protocol.localapi.Status;
+import dev.trellis.protocol.localapi.WhoIsResponse;
 
 /**
  * The LocalAPI calls the CLI makes, one method per request (see
@@ -17,6 +18,12 @@ public interface LocalApi {
 
     /** {@code GET status}, the body as the daemon sent it (for {@code status --json}). */
     String statusJson() throws LocalApiException;
+
+    /** {@code GET whois?addr=...}: the node that owns tunnel address {@code addr} ({@code IP} or {@code IP:port}). */
+    WhoIsResponse whois(String addr) throws LocalApiException;
+
+    /** {@code GET whois?addr=...}, the body as the daemon sent it (for {@code whois --json}). */
+    String whoisJson(String addr) throws LocalApiException;
 
     /** {@code GET prefs}. */
     Prefs prefs() throws LocalApiException;

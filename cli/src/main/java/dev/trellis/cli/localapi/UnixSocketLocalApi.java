@@ -14,6 +14,7 @@ import dev.trellis.protocol.localapi.MaskedPrefs;
 import dev.trellis.protocol.localapi.Options;
 import dev.trellis.protocol.localapi.Prefs;
 import dev.trellis.protocol.localapi.Status;
+import dev.trellis.protocol.localapi.WhoIsResponse;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.ConnectException;
@@ -85,6 +86,16 @@ public final class UnixSocketLocalApi implements LocalApi {
     @Override
     public String statusJson() throws LocalApiException {
         return new String(exchange("GET", LocalApiPaths.STATUS, null), UTF_8);
+    }
+
+    @Override
+    public WhoIsResponse whois(String addr) throws LocalApiException {
+        return decode(exchange("GET", LocalApiPaths.whois(addr), null), WhoIsResponse.class, LocalApiPaths.WHOIS);
+    }
+
+    @Override
+    public String whoisJson(String addr) throws LocalApiException {
+        return new String(exchange("GET", LocalApiPaths.whois(addr), null), UTF_8);
     }
 
     @Override

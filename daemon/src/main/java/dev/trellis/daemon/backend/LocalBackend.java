@@ -17,6 +17,7 @@ import dev.trellis.protocol.localapi.Options;
 import dev.trellis.protocol.localapi.Prefs;
 import dev.trellis.protocol.localapi.Status;
 import dev.trellis.protocol.localapi.WatchOpt;
+import dev.trellis.protocol.localapi.WhoIsResponse;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.URI;
@@ -111,6 +112,16 @@ public final class LocalBackend implements AutoCloseable {
         try {
             return StatusBuilder.build(version, backend, state.nodeKey() != null, authUrl, netMap, engine.status(),
                     health(), clock.instant());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Who owns tunnel address {@code addr} ({@code IP} or {@code IP:port}); see {@link WhoIs}. */
+    public WhoIsResponse whois(String addr) {
+        lock.lock();
+        try {
+            return WhoIs.lookup(netMap, addr);
         } finally {
             lock.unlock();
         }

@@ -48,6 +48,7 @@ public final class LocalApiServer implements AutoCloseable {
         this.permissions = permissions;
         this.routes = new Router()
                 .route("GET", LocalApiPaths.STATUS, ex -> json(ex, 200, backend.status()))
+                .route("GET", LocalApiPaths.WHOIS, ex -> json(ex, 200, backend.whois(ex.query("addr").orElse(null))))
                 .route("GET", LocalApiPaths.PREFS, ex -> json(ex, 200, backend.prefs()))
                 .route("PATCH", LocalApiPaths.PREFS, ex -> json(ex, 200, backend.editPrefs(read(ex, MaskedPrefs.class))))
                 .route("POST", LocalApiPaths.START, ex -> {
@@ -115,7 +116,11 @@ public final class LocalApiServer implements AutoCloseable {
         try {
             routes.handle(ex);
         } catch (BackendException e) {
-            int status = ErrorCode.NEEDS_LOGIN.equals(e.code()) ? 409 : 400;
+            int status = switch (e.code()) {
+                case ErrorCode.NEEDS_LOGIN -> 409;
+                case ErrorCode.NOT_FOUND -> 404;
+                case null, default -> 400;
+            };
             json(ex, status, new ErrorResponse(e.getMessage(), e.code(), null));
         } catch (HttpStatusException e) {
             json(ex, e.status(), new ErrorResponse(e.getMessage(), e.status() == 400 ? ErrorCode.BAD_REQUEST : null, null));

@@ -32,4 +32,7 @@ public final class ErrorCode {
 
     /** The request is malformed (HTTP 400): a bug in the client. */
     public static final String BAD_REQUEST = "bad-request";
+
+    /** What the request names does not exist (HTTP 404), e.g. no node has the address asked about. */
+    public static final String NOT_FOUND = "not-found";
 }

@@ -14,7 +14,8 @@ package dev.trellis.protocol.localapi;
  * POST  logout                                 → 204
  * GET   watch-ipn-bus?mask=N → 200, then one {@link Notify} JSON object per line, for as long
  *                              as the client keeps the response open (chunked)
- * GET   whois?addr=IP[:port] → reserved; not served yet
+ * GET   whois?addr=IP[:port] → 200 {@link WhoIsResponse}; 404 when no node has the address,
+ *                              400 when addr is not an address
  * </pre>
  */
 public final class LocalApiPaths {
@@ -36,8 +37,13 @@ public final class LocalApiPaths {
     public static final String LOGIN_INTERACTIVE = PREFIX + "login-interactive";
     public static final String LOGOUT = PREFIX + "logout";
     public static final String WATCH_IPN_BUS = PREFIX + "watch-ipn-bus";
-    /** Reserved: who owns a tailnet address. Not served yet. */
+    /** Who owns a tailnet address: {@code ?addr=IP} or {@code ?addr=IP:port} ({@code [v6]:port}). */
     public static final String WHOIS = PREFIX + "whois";
+
+    /** The request target for asking who owns {@code addr} (an address, or address and port). */
+    public static String whois(String addr) {
+        return WHOIS + "?addr=" + java.net.URLEncoder.encode(addr, java.nio.charset.StandardCharsets.UTF_8);
+    }
 
     /** The request target for watching the bus with {@code mask} (see {@link WatchOpt}). */
     public static String watchIpnBus(long mask) {
