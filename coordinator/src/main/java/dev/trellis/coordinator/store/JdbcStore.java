@@ -346,6 +346,25 @@ final class JdbcStore implements Store {
 
     // ---- server state
 
+    // ---- ACL policy
+
+    @Override
+    public Optional<StoredPolicy> currentPolicy() {
+        return db.read("reading policy", PolicyRows::current);
+    }
+
+    @Override
+    public StoredPolicy savePolicy(String text, String author) {
+        Checks.notNull(text, "text");
+        if (text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > StoredPolicy.MAX_TEXT_BYTES) {
+            throw new IllegalArgumentException("the policy is larger than " + StoredPolicy.MAX_TEXT_BYTES + " bytes");
+        }
+        Checks.text(author, "author", Checks.MAX_NAME);
+        return db.write("saving policy", c -> PolicyRows.insert(c, text, author, now()));
+    }
+
+    // ---- server state
+
     @Override
     public byte[] controlPrivateKey(Supplier<byte[]> generate) {
         Checks.notNull(generate, "generate");

@@ -161,6 +161,19 @@ public interface Store extends AutoCloseable {
     /** Records that the key was used at {@code used} (never moves the time backwards). */
     void touchApiKey(long id, Instant used);
 
+    // ---- ACL policy
+
+    /** The policy in force; empty when none was ever set (allow all). */
+    Optional<StoredPolicy> currentPolicy();
+
+    /**
+     * Saves {@code text} as the new policy in force. The caller has parsed and tested it; the
+     * store only keeps it (and the versions before it).
+     *
+     * @throws IllegalArgumentException if the text is longer than {@link StoredPolicy#MAX_TEXT_BYTES}
+     */
+    StoredPolicy savePolicy(String text, String author);
+
     // ---- server state
 
     /**

@@ -499,6 +499,25 @@ abstract class StoreContractTest extends StoreTestBase {
         assertThat(store.listApiKeys()).containsExactly(forever.key());
     }
 
+    // ---- ACL policy
+
+    @Test
+    void policiesAreVersionedAndKeptVerbatim() {
+        assertThat(store.currentPolicy()).isEmpty();
+        String first = "// first\n{\"acls\": [],}\n";
+        StoredPolicy v1 = store.savePolicy(first, "admin-socket");
+        StoredPolicy v2 = store.savePolicy("{ /* ö */ }", "api-key:abc");
+
+        assertThat(v2.version()).isGreaterThan(v1.version());
+        assertThat(store.currentPolicy()).contains(v2);
+        assertThat(open().currentPolicy().orElseThrow().text()).isEqualTo("{ /* ö */ }");
+        assertThat(v1.text()).isEqualTo(first);
+        assertThat(v1.created()).isEqualTo(T0);
+        assertThatThrownBy(() -> store.savePolicy("x".repeat(StoredPolicy.MAX_TEXT_BYTES + 1), "admin-socket"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("larger than");
+        assertThat(store.currentPolicy()).contains(v2);
+    }
+
     // ---- server state
 
     @Test
