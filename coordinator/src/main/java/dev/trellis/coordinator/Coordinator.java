@@ -67,7 +67,7 @@ public final class Coordinator implements AutoCloseable {
             try {
                 url = config.effectiveServerUrl(http.tcpAddress());
                 tailnet = new Tailnet(store, new TailnetConfig(url, config.domain(), config.nodeKeyExpiry(),
-                        config.ephemeralTimeout(), TailnetConfig.DEFAULT_LOGIN_TIMEOUT), PeerPolicy.ALLOW_ALL,
+                        config.ephemeralTimeout(), TailnetConfig.DEFAULT_LOGIN_TIMEOUT), PeerPolicy.allowAll(),
                         Clock.systemUTC(), config.keepAlive());
                 tailnet.start();
             } catch (RuntimeException e) {

@@ -3,7 +3,6 @@ package dev.trellis.coordinator.netmap;
 import dev.trellis.protocol.control.DnsConfig;
 import dev.trellis.protocol.control.EncodedNode;
 import dev.trellis.protocol.control.FilterRule;
-import dev.trellis.protocol.control.Node;
 import dev.trellis.protocol.control.PeerChange;
 import dev.trellis.protocol.control.PreparedMapResponse;
 import dev.trellis.protocol.control.UserProfile;
@@ -57,8 +56,6 @@ public final class MapSession implements AutoCloseable {
     private boolean closed;
     /** The last filter queued, so that an unchanged one is not resent. Guarded by the hub's lock. */
     List<FilterRule> lastFilter;
-    /** This node as the hub last described it to the policy. Guarded by the hub's lock. */
-    Node viewer;
 
     MapSession(NetMapHub hub, long nodeId, long requestId, Sink sink, Clock clock, Duration keepAlive,
             Duration batchDelay) {

@@ -13,11 +13,13 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -43,7 +45,8 @@ public final class NetMapHub {
         void offline(long nodeId, Instant lastSeen);
     }
 
-    private final PeerPolicy policy;
+    /** Replaced whole by {@link #setPolicy}. Guarded by {@code lock}, like everything it holds. */
+    private PeerPolicy policy;
     private final Clock clock;
     private final Duration keepAlive;
     private final Duration batchDelay;
@@ -83,6 +86,7 @@ public final class NetMapHub {
         lock.lock();
         try {
             users.put(user.id(), user);
+            policy.putUser(user.id(), user.loginName());
         } finally {
             lock.unlock();
         }
@@ -130,6 +134,7 @@ public final class NetMapHub {
         try {
             for (Node n : all) {
                 nodes.put(n.id(), EncodedNode.of(withOnline(n, false, n.lastSeen())));
+                policy.upsert(n);
             }
         } finally {
             lock.unlock();
@@ -151,29 +156,44 @@ public final class NetMapHub {
             EncodedNode encoded = EncodedNode.of(current);
             nodes.put(node.id(), encoded);
             UserProfile owner = users.get(current.user());
+            MapSession own = sessions.get(node.id());
+            // Who could see the node, and whom it could see, before the change.
+            Map<Long, Boolean> sawIt = new HashMap<>();
+            if (old != null) {
+                for (MapSession s : sessions.values()) {
+                    if (s != own) {
+                        sawIt.put(s.nodeId(), policy.visible(s.nodeId(), node.id()));
+                    }
+                }
+            }
+            Set<Long> itSaw = new HashSet<>();
+            if (own != null && old != null) {
+                for (EncodedNode peer : nodes.values()) {
+                    if (peer.id() != node.id() && policy.visible(node.id(), peer.id())) {
+                        itSaw.add(peer.id());
+                    }
+                }
+            }
+            policy.upsert(node);
             for (MapSession s : sessions.values()) {
-                if (s.nodeId() == node.id()) {
+                if (s == own) {
                     continue;
                 }
-                boolean before = old != null && policy.visible(s.viewer, old);
-                if (policy.visible(s.viewer, current)) {
+                if (policy.visible(s.nodeId(), node.id())) {
                     s.peerChanged(encoded, owner);
-                } else if (before) {
+                } else if (sawIt.getOrDefault(s.nodeId(), false)) {
                     s.peerRemoved(node.id());
                 }
                 refreshFilter(s);
             }
-            MapSession own = sessions.get(node.id());
             if (own != null) {
-                Node previousView = own.viewer;
-                own.viewer = current;
                 own.self(encoded);
                 for (EncodedNode peer : nodes.values()) {
                     if (peer.id() == node.id()) {
                         continue;
                     }
-                    boolean was = policy.visible(previousView, peer.node());
-                    boolean is = policy.visible(current, peer.node());
+                    boolean was = itSaw.contains(peer.id());
+                    boolean is = policy.visible(node.id(), peer.id());
                     if (is && !was) {
                         own.peerChanged(peer, users.get(peer.node().user()));
                     } else if (was && !is) {
@@ -197,10 +217,15 @@ public final class NetMapHub {
             if (old == null) {
                 return;
             }
+            List<MapSession> saw = new ArrayList<>();
             for (MapSession s : sessions.values()) {
-                if (policy.visible(s.viewer, old.node())) {
-                    s.peerRemoved(nodeId);
+                if (policy.visible(s.nodeId(), nodeId)) {
+                    saw.add(s);
                 }
+            }
+            policy.remove(nodeId);
+            saw.forEach(s -> s.peerRemoved(nodeId));
+            for (MapSession s : sessions.values()) {
                 refreshFilter(s);
             }
         } finally {
@@ -222,13 +247,12 @@ public final class NetMapHub {
             EncodedNode current = EncodedNode.of(old.node().with(change));
             nodes.put(current.id(), current);
             for (MapSession s : sessions.values()) {
-                if (s.nodeId() != current.id() && policy.visible(s.viewer, current.node())) {
+                if (s.nodeId() != current.id() && policy.visible(s.nodeId(), current.id())) {
                     s.peerPatched(change, old, current);
                 }
             }
             MapSession own = sessions.get(current.id());
             if (own != null) {
-                own.viewer = current.node();
                 own.self(current);
             }
         } finally {
@@ -271,18 +295,17 @@ public final class NetMapHub {
             Node self = withOnline(before.node(), true, null);
             EncodedNode selfEncoded = EncodedNode.of(self);
             nodes.put(nodeId, selfEncoded);
-            session.viewer = self;
             List<EncodedNode> peers = new ArrayList<>(nodes.size());
             Map<Long, UserProfile> profiles = new LinkedHashMap<>();
             profiles.put(self.user(), users.get(self.user()));
             for (EncodedNode peer : nodes.values()) {
-                if (peer.id() != nodeId && policy.visible(self, peer.node())) {
+                if (peer.id() != nodeId && policy.visible(nodeId, peer.id())) {
                     peers.add(peer);
                     profiles.putIfAbsent(peer.node().user(), users.get(peer.node().user()));
                 }
             }
             profiles.values().removeIf(Objects::isNull);
-            List<FilterRule> filter = policy.filterFor(self);
+            List<FilterRule> filter = policy.filterFor(nodeId);
             session.lastFilter = filter;
             session.start(new PreparedMapResponse(requestId, 1, false, selfEncoded, List.copyOf(peers),
                     null, null, null, filter, dns, List.copyOf(profiles.values()), now));
@@ -291,7 +314,7 @@ public final class NetMapHub {
                 // What a session holding the previous version makes of the patch: the same for all.
                 EncodedNode patched = EncodedNode.of(before.node().with(change));
                 for (MapSession s : sessions.values()) {
-                    if (s != session && policy.visible(s.viewer, self)) {
+                    if (s != session && policy.visible(s.nodeId(), nodeId)) {
                         s.peerPatched(change, before, patched);
                     }
                 }
@@ -325,7 +348,7 @@ public final class NetMapHub {
             PeerChange change = PeerChange.online(current.id(), false, lastSeen);
             EncodedNode patched = EncodedNode.of(old.node().with(change));
             for (MapSession s : sessions.values()) {
-                if (policy.visible(s.viewer, current)) {
+                if (policy.visible(s.nodeId(), current.id())) {
                     s.peerPatched(change, old, patched);
                 }
             }
@@ -347,9 +370,42 @@ public final class NetMapHub {
         all.forEach(MapSession::close);
     }
 
+    /**
+     * Replaces the policy: {@code fresh} learns every user and node, then each open stream gains
+     * the peers it may now see, loses those it may not, and gets its new filter; streams whose
+     * view did not change get nothing. Costs one visibility check per (stream, node) pair.
+     */
+    public void setPolicy(PeerPolicy fresh) {
+        Objects.requireNonNull(fresh);
+        lock.lock();
+        try {
+            users.values().forEach(u -> fresh.putUser(u.id(), u.loginName()));
+            nodes.values().forEach(n -> fresh.upsert(n.node()));
+            PeerPolicy old = policy;
+            policy = fresh;
+            for (MapSession s : sessions.values()) {
+                for (EncodedNode peer : nodes.values()) {
+                    if (peer.id() == s.nodeId()) {
+                        continue;
+                    }
+                    boolean was = old.visible(s.nodeId(), peer.id());
+                    boolean is = fresh.visible(s.nodeId(), peer.id());
+                    if (is && !was) {
+                        s.peerChanged(peer, users.get(peer.node().user()));
+                    } else if (was && !is) {
+                        s.peerRemoved(peer.id());
+                    }
+                }
+                refreshFilter(s);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
     private void refreshFilter(MapSession s) {
-        List<FilterRule> filter = policy.filterFor(s.viewer);
-        if (!filter.equals(s.lastFilter)) {
+        List<FilterRule> filter = policy.filterFor(s.nodeId());
+        if (filter != s.lastFilter && !filter.equals(s.lastFilter)) {
             s.lastFilter = filter;
             s.filter(filter);
         }

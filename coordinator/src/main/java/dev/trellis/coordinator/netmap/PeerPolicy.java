@@ -5,27 +5,58 @@ import dev.trellis.protocol.control.Node;
 import java.util.List;
 
 /**
- * Who is told about whom. A node's map holds exactly the peers {@link #visible} says it may see,
- * so a node with no access to another never even learns its key. The ACL policy implements
- * this; without one, {@link #ALLOW_ALL} applies.
+ * Who is told about whom, evaluated over the hub's live node set. A node's map holds exactly
+ * the peers {@link #visible} says it may see, so a node with no access to another never even
+ * learns its key. The ACL policy ({@code dev.trellis.coordinator.policy.PolicyState}) implements
+ * this; without one, {@link #allowAll()} applies.
+ *
+ * <p>The hub tells the policy about every user and node it holds and calls it only under its
+ * own lock, so implementations need not be thread-safe. One instance serves one hub.
  */
 public interface PeerPolicy {
-    /** Whether {@code viewer} may see (and so reach, or be reached by) {@code peer}. */
-    boolean visible(Node viewer, Node peer);
+    /** A user exists (or was renamed): selectors name users by login name. */
+    void putUser(long userId, String loginName);
 
-    /** The packet filter {@code node} applies to traffic arriving from its peers. */
-    List<FilterRule> filterFor(Node node);
+    /** A node was added or changed (its user, tags or addresses may differ from before). */
+    void upsert(Node node);
+
+    void remove(long nodeId);
+
+    /** Whether {@code viewer} may see {@code peer}: one of them may reach the other. */
+    boolean visible(long viewerId, long peerId);
+
+    /**
+     * The packet filter {@code nodeId} applies to traffic arriving from its peers. The same
+     * instance is returned until the filter changes, so the hub can tell cheaply whether to send it.
+     */
+    List<FilterRule> filterFor(long nodeId);
 
     /** Every node sees every other node and accepts everything: the rule when no policy is set. */
-    PeerPolicy ALLOW_ALL = new PeerPolicy() {
+    static PeerPolicy allowAll() {
+        return AllowAll.INSTANCE;
+    }
+
+    /** Stateless, so one instance serves every hub. */
+    enum AllowAll implements PeerPolicy {
+        INSTANCE;
+
         @Override
-        public boolean visible(Node viewer, Node peer) {
+        public void putUser(long userId, String loginName) {}
+
+        @Override
+        public void upsert(Node node) {}
+
+        @Override
+        public void remove(long nodeId) {}
+
+        @Override
+        public boolean visible(long viewerId, long peerId) {
             return true;
         }
 
         @Override
-        public List<FilterRule> filterFor(Node node) {
+        public List<FilterRule> filterFor(long nodeId) {
             return FilterRule.ALLOW_ALL;
         }
-    };
+    }
 }

@@ -45,7 +45,7 @@ final class AdminFixture implements AutoCloseable {
         bravo = TestNodes.register(store, alice.id(), "bravo");
         apiKey = store.createApiKey(null).text();
         tailnet = new Tailnet(store, new TailnetConfig(URI.create("http://127.0.0.1:1"), "trellis.test",
-                Duration.ofDays(180), Duration.ofSeconds(30), Duration.ofMinutes(15)), PeerPolicy.ALLOW_ALL, clock,
+                Duration.ofDays(180), Duration.ofSeconds(30), Duration.ofMinutes(15)), PeerPolicy.allowAll(), clock,
                 Duration.ofSeconds(30));
         tailnet.start();
         Router router = new Router();

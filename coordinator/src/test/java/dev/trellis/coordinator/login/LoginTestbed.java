@@ -82,7 +82,7 @@ final class LoginTestbed implements AutoCloseable {
         serverUrl = URI.create("http://127.0.0.1:" + server.tcpAddress().getPort());
         store = Stores.open(null, dir, clock);
         tailnet = new Tailnet(store, new TailnetConfig(serverUrl, "trellis.test", Duration.ofDays(180),
-                Duration.ofSeconds(30), LOGIN_TIMEOUT), PeerPolicy.ALLOW_ALL, clock, Duration.ofSeconds(30));
+                Duration.ofSeconds(30), LOGIN_TIMEOUT), PeerPolicy.allowAll(), clock, Duration.ofSeconds(30));
         tailnet.start();
         try {
             pages = new LoginPages(tailnet, config.apply(serverUrl), CHEAP, clock);

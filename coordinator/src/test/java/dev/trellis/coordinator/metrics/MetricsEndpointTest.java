@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 
 /** The coordinator's exposition: the right values, every line valid. */
 class MetricsEndpointTest {
-    private final NetMapHub hub = new NetMapHub(PeerPolicy.ALLOW_ALL, new DnsConfig("trellis.test", null, null),
+    private final NetMapHub hub = new NetMapHub(PeerPolicy.allowAll(), new DnsConfig("trellis.test", null, null),
             Clock.systemUTC(), Duration.ofSeconds(30), new NetMapHub.Listener() {
                 @Override
                 public void online(long nodeId) {}

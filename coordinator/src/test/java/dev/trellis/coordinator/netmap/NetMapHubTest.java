@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 
 class NetMapHubTest {
     private final List<String> events = new CopyOnWriteArrayList<>();
-    private final NetMapHub hub = new NetMapHub(PeerPolicy.ALLOW_ALL, new DnsConfig("trellis.test", null, null),
+    private final NetMapHub hub = new NetMapHub(PeerPolicy.allowAll(), new DnsConfig("trellis.test", null, null),
             Clock.systemUTC(), Duration.ofSeconds(30), new NetMapHub.Listener() {
                 @Override
                 public void online(long nodeId) {
@@ -105,7 +105,7 @@ class NetMapHubTest {
     @Test
     void aJoinReachesEveryStreamAsOneDelta() throws Exception {
         // A window far longer than the test's three calls, so that they surely fall into one batch.
-        NetMapHub slow = new NetMapHub(PeerPolicy.ALLOW_ALL, new DnsConfig("t", null, null), Clock.systemUTC(),
+        NetMapHub slow = new NetMapHub(PeerPolicy.allowAll(), new DnsConfig("t", null, null), Clock.systemUTC(),
                 Duration.ofSeconds(30), Duration.ofMillis(500), new NetMapHub.Listener() {
                     @Override
                     public void online(long nodeId) {}
@@ -189,7 +189,7 @@ class NetMapHubTest {
 
     @Test
     void keepAlivesFlowWhenNothingChanges() throws Exception {
-        NetMapHub quick = new NetMapHub(PeerPolicy.ALLOW_ALL, new DnsConfig("t", null, null), Clock.systemUTC(),
+        NetMapHub quick = new NetMapHub(PeerPolicy.allowAll(), new DnsConfig("t", null, null), Clock.systemUTC(),
                 Duration.ofMillis(20), new NetMapHub.Listener() {
                     @Override
                     public void online(long nodeId) {}

@@ -41,7 +41,7 @@ class TailnetLoginTest {
     void start() {
         store = Stores.open(null, dir);
         tailnet = new Tailnet(store, new TailnetConfig(URI.create("http://127.0.0.1:1"), "t", Duration.ofDays(1),
-                Duration.ofSeconds(30), Duration.ofMinutes(15)), PeerPolicy.ALLOW_ALL, Clock.systemUTC(),
+                Duration.ofSeconds(30), Duration.ofMinutes(15)), PeerPolicy.allowAll(), Clock.systemUTC(),
                 Duration.ofSeconds(30));
         tailnet.start();
     }

@@ -51,7 +51,7 @@ final class LoginCoordinator implements AutoCloseable {
     serverUrl = URI.create("http://127.0.0.1:" + server.tcpAddress().getPort());
     store = Stores.open(null, dir);
     tailnet = new Tailnet(store, new TailnetConfig(serverUrl, "trellis.test", TailnetConfig.DEFAULT_KEY_EXPIRY,
-        TailnetConfig.DEFAULT_EPHEMERAL_TIMEOUT, TailnetConfig.DEFAULT_LOGIN_TIMEOUT), PeerPolicy.ALLOW_ALL,
+        TailnetConfig.DEFAULT_EPHEMERAL_TIMEOUT, TailnetConfig.DEFAULT_LOGIN_TIMEOUT), PeerPolicy.allowAll(),
         Clock.systemUTC(), Duration.ofSeconds(30));
     tailnet.start();
     try {
