@@ -10,6 +10,7 @@ import dev.trellis.protocol.localapi.MaskedPrefs;
 import dev.trellis.protocol.localapi.Notify;
 import dev.trellis.protocol.localapi.Options;
 import dev.trellis.protocol.localapi.Prefs;
+import dev.trellis.protocol.localapi.PingResult;
 import dev.trellis.protocol.localapi.Status;
 import dev.trellis.protocol.localapi.WhoIsResponse;
 import java.nio.charset.StandardCharsets;
@@ -82,6 +83,17 @@ final class FakeLocalApi implements LocalApi {
     public String whoisJson(String addr) throws LocalApiException {
         call("whois " + addr);
         return new String(LocalApiJson.encode(whois), StandardCharsets.UTF_8);
+    }
+
+    /** Answers pings in order; when empty, every ping times out. */
+    final Deque<PingResult> pongs = new ArrayDeque<>();
+
+    @Override
+    public PingResult ping(String ip, String type) throws LocalApiException {
+        call("ping " + ip + " " + type);
+        PingResult r = pongs.poll();
+        return r != null ? r : new PingResult(ip, ip, "peer", "timeout waiting for a reply after 5000 ms", 0, null, 0,
+                null, false);
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.trellis.cli.localapi;
 import dev.trellis.protocol.localapi.MaskedPrefs;
 import dev.trellis.protocol.localapi.Options;
 import dev.trellis.protocol.localapi.Prefs;
+import dev.trellis.protocol.localapi.PingResult;
 import dev.trellis.protocol.localapi.Status;
 import dev.trellis.protocol.localapi.WhoIsResponse;
 
@@ -24,6 +25,9 @@ public interface LocalApi {
 
     /** {@code GET whois?addr=...}, the body as the daemon sent it (for {@code whois --json}). */
     String whoisJson(String addr) throws LocalApiException;
+
+    /** {@code POST ping?ip=...&type=...}: one ping; a missing pong is a result with its Err set, not an exception. */
+    PingResult ping(String ip, String type) throws LocalApiException;
 
     /** {@code GET prefs}. */
     Prefs prefs() throws LocalApiException;

@@ -13,6 +13,7 @@ import dev.trellis.protocol.localapi.LocalApiPaths;
 import dev.trellis.protocol.localapi.MaskedPrefs;
 import dev.trellis.protocol.localapi.Options;
 import dev.trellis.protocol.localapi.Prefs;
+import dev.trellis.protocol.localapi.PingResult;
 import dev.trellis.protocol.localapi.Status;
 import dev.trellis.protocol.localapi.WhoIsResponse;
 import java.io.IOException;
@@ -96,6 +97,11 @@ public final class UnixSocketLocalApi implements LocalApi {
     @Override
     public String whoisJson(String addr) throws LocalApiException {
         return new String(exchange("GET", LocalApiPaths.whois(addr), null), UTF_8);
+    }
+
+    @Override
+    public PingResult ping(String ip, String type) throws LocalApiException {
+        return decode(exchange("POST", LocalApiPaths.ping(ip, type), null), PingResult.class, LocalApiPaths.PING);
     }
 
     @Override

@@ -23,6 +23,12 @@ public interface Engine extends AutoCloseable {
     /** Where peers can reach this node: "ip:port" for each usable local address. */
     List<String> localEndpoints();
 
+    /**
+     * Sends one ICMP echo to {@code to} through the tunnel and waits up to {@code timeout} for the
+     * reply. Returns the round trip time, or empty when no reply came in time.
+     */
+    java.util.Optional<java.time.Duration> ping(java.net.InetAddress to, java.time.Duration timeout) throws IOException;
+
     @Override
     void close();
 }

@@ -18,14 +18,17 @@ import dev.trellis.protocol.localapi.Prefs;
 import dev.trellis.protocol.localapi.Status;
 import dev.trellis.protocol.localapi.WatchOpt;
 import dev.trellis.protocol.localapi.WhoIsResponse;
+import dev.trellis.protocol.localapi.PingResult;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -65,6 +68,8 @@ public final class LocalBackend implements AutoCloseable {
     private BackendState backend = BackendState.NO_STATE;
     private NetMap netMap;
     private boolean netMapDirty;
+    /** The earliest future key expiry among the peers last applied: the tunnel drops that peer then. */
+    private Instant nextPeerExpiry;
     private String authUrl;
     private String controlProblem;
     private ControlClient client;
@@ -125,6 +130,43 @@ public final class LocalBackend implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * One ping of tunnel address {@code ip} (see {@link PingResult}). Only {@code ICMP} is
+     * supported so far; it goes through the tunnel and the peer's packet filter like any ICMP.
+     */
+    public PingResult ping(String ip, String type, Duration timeout) throws IOException {
+        if (type == null || !type.equalsIgnoreCase("ICMP")) {
+            throw new BackendException(ErrorCode.BAD_REQUEST, "ping type '" + type + "' is not supported: use type=ICMP");
+        }
+        if (ip != null && ip.contains(":") && !ip.startsWith("[") && ip.indexOf(':') == ip.lastIndexOf(':')) {
+            throw new BackendException(ErrorCode.BAD_REQUEST, "ping takes an address without a port, got '" + ip + "'");
+        }
+        WhoIsResponse who;
+        boolean local;
+        lock.lock();
+        try {
+            who = WhoIs.lookup(netMap, ip);
+            local = who.node().id() == netMap.self().id();
+        } finally {
+            lock.unlock();
+        }
+        java.net.InetAddress target = java.net.InetAddress.getByAddress(WhoIs.parseAddr(ip));
+        String nodeIp = who.node().addresses().isEmpty() ? null
+                : dev.trellis.protocol.net.IpLiterals.format(who.node().addresses().getFirst().address());
+        String name = who.node().computedName();
+        Optional<Duration> rtt = engine.ping(target, timeout);
+        if (rtt.isEmpty()) {
+            return new PingResult(ip, nodeIp, name, "timeout waiting for a reply after " + timeout.toMillis() + " ms", 0,
+                    null, 0, null, local);
+        }
+        String endpoint = engine.status().peers().stream().filter(p -> p.publicKey().equals(who.node().key()))
+                .findFirst().flatMap(p -> p.endpoint()).map(e -> {
+                    String h = dev.trellis.protocol.net.IpLiterals.format(e.getAddress().getAddress());
+                    return (h.contains(":") ? "[" + h + "]" : h) + ":" + e.getPort();
+                }).orElse(null);
+        return new PingResult(ip, nodeIp, name, null, rtt.get().toNanos() / 1e9, endpoint, 0, null, local);
     }
 
     public Prefs prefs() {
@@ -337,6 +379,9 @@ public final class LocalBackend implements AutoCloseable {
     }
 
     private void applyEngine() {
+        Instant now = clock.instant();
+        nextPeerExpiry = netMap.peers().values().stream().map(dev.trellis.protocol.control.Node::keyExpiry)
+                .filter(e -> e != null && e.isAfter(now)).min(Instant::compareTo).orElse(null);
         try {
             engine.apply(netMap, state.nodeKey());
         } catch (IOException e) {
@@ -382,6 +427,11 @@ public final class LocalBackend implements AutoCloseable {
         lock.lock();
         try {
             c = client;
+            // A peer whose key expires stops being accepted then, even if no map says so (the
+            // coordinator may be down).
+            if (c != null && netMap != null && nextPeerExpiry != null && !clock.instant().isBefore(nextPeerExpiry)) {
+                applyEngine();
+            }
             if (netMapDirty && netMap != null) {
                 toSave = netMap;
                 netMapDirty = false;

@@ -122,6 +122,16 @@ public final class WgEngine implements Engine {
     }
 
     @Override
+    public Optional<java.time.Duration> ping(InetAddress to, java.time.Duration timeout) throws IOException {
+        // As root (trellisd is), isReachable sends a real ICMP echo; the route to every tunnel
+        // address goes through our TUN, so this measures the tunnel, and the peer's packet
+        // filter applies to it as to any ICMP.
+        long start = System.nanoTime();
+        boolean answered = to.isReachable((int) Math.max(1, timeout.toMillis()));
+        return answered ? Optional.of(java.time.Duration.ofNanos(System.nanoTime() - start)) : Optional.empty();
+    }
+
+    @Override
     public void close() {
         device.close();
     }

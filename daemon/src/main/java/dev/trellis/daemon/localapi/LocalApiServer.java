@@ -37,6 +37,8 @@ public final class LocalApiServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("trellis.daemon.localapi");
     private static final byte[] NEWLINE = {'\n'};
     private static final Duration WATCH_POLL = Duration.ofSeconds(1);
+    /** How long one ping waits for its pong (Tailscale's CLI waits as long). */
+    private static final Duration PING_TIMEOUT = Duration.ofSeconds(5);
 
     private final LocalBackend backend;
     private final Permissions permissions;
@@ -49,6 +51,8 @@ public final class LocalApiServer implements AutoCloseable {
         this.routes = new Router()
                 .route("GET", LocalApiPaths.STATUS, ex -> json(ex, 200, backend.status()))
                 .route("GET", LocalApiPaths.WHOIS, ex -> json(ex, 200, backend.whois(ex.query("addr").orElse(null))))
+                .route("POST", LocalApiPaths.PING, ex -> json(ex, 200, backend.ping(ex.query("ip").orElse(null),
+                        ex.query("type").orElse(null), PING_TIMEOUT)))
                 .route("GET", LocalApiPaths.PREFS, ex -> json(ex, 200, backend.prefs()))
                 .route("PATCH", LocalApiPaths.PREFS, ex -> json(ex, 200, backend.editPrefs(read(ex, MaskedPrefs.class))))
                 .route("POST", LocalApiPaths.START, ex -> {

@@ -35,6 +35,14 @@ final class FakeEngine implements Engine {
         return List.of("198.18.0.1:41641");
     }
 
+    /** Pings "answer" after 3 ms, except addresses listed in {@link #unreachable}. */
+    final java.util.Set<java.net.InetAddress> unreachable = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    @Override
+    public Optional<java.time.Duration> ping(java.net.InetAddress to, java.time.Duration timeout) {
+        return unreachable.contains(to) ? Optional.empty() : Optional.of(java.time.Duration.ofMillis(3));
+    }
+
     @Override
     public void close() {}
 }

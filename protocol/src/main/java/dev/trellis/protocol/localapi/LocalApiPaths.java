@@ -12,6 +12,8 @@ package dev.trellis.protocol.localapi;
  * POST  start             ← {@link Options}      → 204
  * POST  login-interactive                      → 204; a BrowseToURL follows on the bus
  * POST  logout                                 → 204
+ * POST  ping?ip=IP&type=ICMP → 200 {@link PingResult} (also when there was no pong: see its Err);
+ *                              400 for a bad ip or an unsupported type; 404 when no node has the ip
  * GET   watch-ipn-bus?mask=N → 200, then one {@link Notify} JSON object per line, for as long
  *                              as the client keeps the response open (chunked)
  * GET   whois?addr=IP[:port] → 200 {@link WhoIsResponse}; 404 when no node has the address,
@@ -37,8 +39,16 @@ public final class LocalApiPaths {
     public static final String LOGIN_INTERACTIVE = PREFIX + "login-interactive";
     public static final String LOGOUT = PREFIX + "logout";
     public static final String WATCH_IPN_BUS = PREFIX + "watch-ipn-bus";
+    /** One ping through the tunnel: {@code ?ip=IP&type=ICMP}. */
+    public static final String PING = PREFIX + "ping";
     /** Who owns a tailnet address: {@code ?addr=IP} or {@code ?addr=IP:port} ({@code [v6]:port}). */
     public static final String WHOIS = PREFIX + "whois";
+
+    /** The request target for one ping of {@code ip} of kind {@code type} (e.g. {@code ICMP}). */
+    public static String ping(String ip, String type) {
+        return PING + "?ip=" + java.net.URLEncoder.encode(ip, java.nio.charset.StandardCharsets.UTF_8) + "&type="
+                + java.net.URLEncoder.encode(type, java.nio.charset.StandardCharsets.UTF_8);
+    }
 
     /** The request target for asking who owns {@code addr} (an address, or address and port). */
     public static String whois(String addr) {

@@ -1,0 +1,45 @@
+package dev.trellis.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.trellis.protocol.localapi.PingResult;
+import org.junit.jupiter.api.Test;
+
+class PingCommandTest {
+    private final CliRunner cli = new CliRunner();
+
+    private String firstPeerName() {
+        var p = cli.api.status.peer().values().iterator().next();
+        return p.dnsNameNoDot().split("\\.", 2)[0];
+    }
+
+    private String firstPeerIp() {
+        var p = cli.api.status.peer().values().iterator().next();
+        return dev.trellis.protocol.net.IpLiterals.format(p.tailscaleIps().getFirst().getAddress());
+    }
+
+    @Test
+    void pingsANameByItsIpv4AddressAndPrintsThePath() {
+        String ip = firstPeerIp();
+        cli.api.pongs.add(new PingResult(ip, ip, "x", null, 0.00123, "198.18.0.2:41641", 0, null, false));
+        cli.api.pongs.add(new PingResult(ip, ip, "x", null, 0.0456, null, 0, null, false));
+        var r = cli.run("ping", "-c", "3", firstPeerName());
+        assertThat(r.exit()).isZero();
+        assertThat(cli.api.calls).contains("ping " + ip + " ICMP");
+        assertThat(r.out()).contains("pong from " + firstPeerName() + " (" + ip + ") via 198.18.0.2:41641 in 1.23ms",
+                "in 46ms", "timeout waiting for a reply");
+    }
+
+    @Test
+    void noReplyAtAllFails() {
+        var r = cli.run("ping", "-c", "2", firstPeerIp());
+        assertThat(r.exit()).isEqualTo(ExitCode.ERROR.code());
+        assertThat(r.err()).contains("no reply from", "ACL policy");
+    }
+
+    @Test
+    void unknownNamesAndBadCountsAreUsageErrors() {
+        assertThat(cli.run("ping", "nosuchnode").exit()).isEqualTo(ExitCode.NOT_FOUND.code());
+        assertThat(cli.run("ping", "-c", "0", firstPeerName()).exit()).isEqualTo(ExitCode.USAGE.code());
+    }
+}
