@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Assumptions;
  * <p>Missing binaries fail the tests with the install command, unless
  * {@code TRELLIS_SKIP_POSTGRES_TESTS=1} opts out explicitly.
  */
-final class PostgresServer {
+public final class PostgresServer {
     private static final Path PACKAGE_ROOT = Path.of("/usr/lib/postgresql");
     private static final long STEP_TIMEOUT_SECONDS = 90;
     private static PostgresServer shared;
@@ -52,7 +52,7 @@ final class PostgresServer {
     }
 
     /** The JVM-wide cluster, started on first use. */
-    static synchronized PostgresServer shared() {
+    public static synchronized PostgresServer shared() {
         if (shared == null && startFailure == null) {
             Path bin = findBinaries();
             try {
@@ -161,7 +161,7 @@ final class PostgresServer {
      * was migrated once is faster than migrating every test's database; opening the store on it
      * still runs Flyway, which then only validates.
      */
-    synchronized String createDatabase() {
+    public synchronized String createDatabase() {
         if (!templateReady) {
             admin("CREATE DATABASE " + TEMPLATE);
             Stores.open(url(TEMPLATE), null).close();
@@ -172,7 +172,7 @@ final class PostgresServer {
         return url(name);
     }
 
-    void dropDatabase(String url) {
+    public void dropDatabase(String url) {
         admin("DROP DATABASE IF EXISTS " + url.substring(url.lastIndexOf('/') + 1, url.indexOf('?'))
                 + " WITH (FORCE)");
     }
