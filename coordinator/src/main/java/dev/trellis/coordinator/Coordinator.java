@@ -5,6 +5,8 @@ import dev.trellis.coordinator.control.ControlMetrics;
 import dev.trellis.coordinator.control.ControlServer;
 import dev.trellis.coordinator.login.LoginConfig;
 import dev.trellis.coordinator.login.LoginPages;
+import dev.trellis.coordinator.cluster.ChangeBus;
+import dev.trellis.coordinator.cluster.ChangeBuses;
 import dev.trellis.coordinator.netmap.PeerPolicy;
 import dev.trellis.coordinator.store.Store;
 import dev.trellis.coordinator.store.Stores;
@@ -29,15 +31,17 @@ public final class Coordinator implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("trellis.coordinator");
 
     private final Store store;
+    private final ChangeBus bus;
     private final Tailnet tailnet;
     private final HttpServer http;
     private final URI serverUrl;
     private final ControlMetrics metrics;
     private final AdminEndpoints admin; // admin API, metrics, admin socket
 
-    private Coordinator(Store store, Tailnet tailnet, HttpServer http, URI serverUrl, ControlMetrics metrics,
-            AdminEndpoints admin) {
+    private Coordinator(Store store, ChangeBus bus, Tailnet tailnet, HttpServer http, URI serverUrl,
+            ControlMetrics metrics, AdminEndpoints admin) {
         this.store = store;
+        this.bus = bus;
         this.tailnet = tailnet;
         this.http = http;
         this.serverUrl = serverUrl;
@@ -47,7 +51,11 @@ public final class Coordinator implements AutoCloseable {
 
     public static Coordinator start(CoordinatorConfig config) throws IOException {
         Store store = Stores.open(config.databaseUrl(), config.dataDir());
+        ChangeBus bus = null;
         try {
+            // Other coordinators on the same PostgreSQL database hear of our changes and we of
+            // theirs; on SQLite (one process) the bus is a no-op.
+            bus = ChangeBuses.forDatabase(config.databaseUrl());
             MachinePrivateKey serverKey = MachinePrivateKey.fromBytes(
                     store.controlPrivateKey(() -> MachinePrivateKey.generate().toBytes()));
             SSLContext tls = config.tls() ? PemTls.context(config.tlsCert(), config.tlsKey()) : null;
@@ -68,7 +76,7 @@ public final class Coordinator implements AutoCloseable {
                 url = config.effectiveServerUrl(http.tcpAddress());
                 tailnet = new Tailnet(store, new TailnetConfig(url, config.domain(), config.nodeKeyExpiry(),
                         config.ephemeralTimeout(), TailnetConfig.DEFAULT_LOGIN_TIMEOUT), PeerPolicy.allowAll(),
-                        Clock.systemUTC(), config.keepAlive());
+                        Clock.systemUTC(), config.keepAlive(), bus);
                 tailnet.start();
             } catch (RuntimeException e) {
                 http.close();
@@ -91,8 +99,11 @@ public final class Coordinator implements AutoCloseable {
                     + url + " (listening on " + http.tcpAddress() + ", " + (config.databaseUrl() == null
                             ? "SQLite in " + config.dataDir() : "PostgreSQL") + ", login "
                             + (config.oidc() == null ? "built in" : "at " + config.oidc().issuer()) + ")");
-            return new Coordinator(store, tailnet, http, url, metrics, admin);
+            return new Coordinator(store, bus, tailnet, http, url, metrics, admin);
         } catch (IOException | RuntimeException e) {
+            if (bus != null) {
+                bus.close();
+            }
             store.close();
             throw e;
         }
@@ -124,6 +135,11 @@ public final class Coordinator implements AutoCloseable {
         return tailnet;
     }
 
+    /** The change bus to other coordinators on the same database (a no-op one on SQLite). */
+    public ChangeBus bus() {
+        return bus;
+    }
+
     public ControlMetrics metrics() {
         return metrics;
     }
@@ -133,6 +149,7 @@ public final class Coordinator implements AutoCloseable {
         admin.close(); // admin: removes the admin socket
         tailnet.close(); // first: the streams the HTTP server's close ends are not nodes going offline
         http.close();
+        bus.close();
         store.close();
     }
 }

@@ -56,6 +56,12 @@ public final class NetMapHub {
     private final Map<Long, EncodedNode> nodes = new LinkedHashMap<>();
     private final Map<Long, UserProfile> users = new HashMap<>();
     private final Map<Long, MapSession> sessions = new HashMap<>();
+    /**
+     * Nodes that hold a map stream at another coordinator of the same database, as those
+     * announce them ({@link #remotePresence}). A node is online when it has a session here or is
+     * in this set.
+     */
+    private final Set<Long> remoteOnline = new HashSet<>();
     private DnsConfig dns;
 
     /**
@@ -113,7 +119,7 @@ public final class NetMapHub {
     public boolean isOnline(long id) {
         lock.lock();
         try {
-            return sessions.containsKey(id);
+            return sessions.containsKey(id) || remoteOnline.contains(id);
         } finally {
             lock.unlock();
         }
@@ -151,7 +157,7 @@ public final class NetMapHub {
         try {
             EncodedNode oldEncoded = nodes.get(node.id());
             Node old = oldEncoded == null ? null : oldEncoded.node();
-            boolean online = sessions.containsKey(node.id());
+            boolean online = sessions.containsKey(node.id()) || remoteOnline.contains(node.id());
             Node current = withOnline(node, online, online ? null : node.lastSeen());
             EncodedNode encoded = EncodedNode.of(current);
             nodes.put(node.id(), encoded);
@@ -214,6 +220,7 @@ public final class NetMapHub {
         try {
             EncodedNode old = nodes.remove(nodeId);
             own = sessions.remove(nodeId);
+            remoteOnline.remove(nodeId);
             if (old == null) {
                 return;
             }
@@ -291,6 +298,7 @@ public final class NetMapHub {
             session = new MapSession(this, nodeId, requestId, sink, clock, keepAlive, batchDelay);
             replaced = sessions.put(nodeId, session);
             cameOnline = replaced == null;
+            boolean wasOnlineElsewhere = remoteOnline.contains(nodeId);
             Instant now = clock.instant();
             Node self = withOnline(before.node(), true, null);
             EncodedNode selfEncoded = EncodedNode.of(self);
@@ -309,7 +317,7 @@ public final class NetMapHub {
             session.lastFilter = filter;
             session.start(new PreparedMapResponse(requestId, 1, false, selfEncoded, List.copyOf(peers),
                     null, null, null, filter, dns, List.copyOf(profiles.values()), now));
-            if (cameOnline) {
+            if (cameOnline && !wasOnlineElsewhere) {
                 PeerChange change = PeerChange.online(nodeId, true, null);
                 // What a session holding the previous version makes of the patch: the same for all.
                 EncodedNode patched = EncodedNode.of(before.node().with(change));
@@ -340,8 +348,8 @@ public final class NetMapHub {
                 return; // replaced by a newer session, or the node was removed
             }
             EncodedNode old = nodes.get(session.nodeId());
-            if (old == null) {
-                return;
+            if (old == null || remoteOnline.contains(session.nodeId())) {
+                return; // gone, or already connected to another coordinator
             }
             Node current = withOnline(old.node(), false, lastSeen);
             nodes.put(current.id(), EncodedNode.of(current));
@@ -356,6 +364,48 @@ public final class NetMapHub {
             lock.unlock();
         }
         listener.offline(session.nodeId(), lastSeen);
+    }
+
+    /**
+     * Another coordinator of the same database says node {@code nodeId} holds (or no longer
+     * holds) a map stream there. Streams here that see the node get the change as a patch. A
+     * stream the node holds here still counts: the node is online while either says so.
+     */
+    public void remotePresence(long nodeId, boolean online, Instant lastSeen) {
+        lock.lock();
+        try {
+            boolean before = sessions.containsKey(nodeId) || remoteOnline.contains(nodeId);
+            if (online) {
+                remoteOnline.add(nodeId);
+            } else {
+                remoteOnline.remove(nodeId);
+            }
+            boolean after = sessions.containsKey(nodeId) || remoteOnline.contains(nodeId);
+            EncodedNode old = nodes.get(nodeId);
+            if (before == after || old == null) {
+                return;
+            }
+            PeerChange change = PeerChange.online(nodeId, after, after ? null : lastSeen);
+            nodes.put(nodeId, EncodedNode.of(withOnline(old.node(), after, after ? null : lastSeen)));
+            EncodedNode patched = EncodedNode.of(old.node().with(change));
+            for (MapSession s : sessions.values()) {
+                if (s.nodeId() != nodeId && policy.visible(s.nodeId(), nodeId)) {
+                    s.peerPatched(change, old, patched);
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The nodes holding a map stream at this coordinator (to announce them to the others). */
+    public List<Long> localSessions() {
+        lock.lock();
+        try {
+            return List.copyOf(sessions.keySet());
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Closes every session, e.g. at shutdown. */

@@ -1,5 +1,8 @@
 package dev.trellis.coordinator.tailnet;
 
+import dev.trellis.coordinator.cluster.Change;
+import dev.trellis.coordinator.cluster.ChangeBus;
+import dev.trellis.coordinator.cluster.LocalChangeBus;
 import dev.trellis.coordinator.netmap.NetMapHub;
 import dev.trellis.coordinator.netmap.PeerPolicy;
 import dev.trellis.coordinator.store.AuthCompletion;
@@ -50,27 +53,71 @@ public final class Tailnet implements AutoCloseable {
     private final ConcurrentHashMap<Long, Instant> offlineSince = new ConcurrentHashMap<>();
     /** Set once closing: streams ending now are the shutdown, not nodes going offline. */
     private volatile boolean closing;
+    private final ChangeBus bus;
+    private final Replication replication;
     private final ScheduledExecutorService timers =
             Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("tailnet-timers").factory());
 
     public Tailnet(Store store, TailnetConfig config, PeerPolicy policy, Clock clock, Duration keepAlive) {
+        this(store, config, policy, clock, keepAlive, new LocalChangeBus());
+    }
+
+    /**
+     * A tailnet whose changes also go to, and come from, the other coordinators on {@code bus}
+     * (those sharing the database). The caller owns the bus and closes it after this.
+     */
+    public Tailnet(Store store, TailnetConfig config, PeerPolicy policy, Clock clock, Duration keepAlive,
+            ChangeBus bus) {
         this.store = Objects.requireNonNull(store);
         this.config = Objects.requireNonNull(config);
         this.clock = Objects.requireNonNull(clock);
+        this.bus = Objects.requireNonNull(bus);
         this.hub = new NetMapHub(policy, new DnsConfig(config.domain(), null, null), clock, keepAlive, new Presence());
+        this.replication = new Replication(store, hub, clock, new Replication.Target() {
+            @Override
+            public void reloadPolicy() {
+                loadPolicy();
+            }
+
+            @Override
+            public void forget(long nodeId) {
+                offlineSince.remove(nodeId);
+            }
+        });
     }
 
     /** Loads every node into the hub and starts the expiry and clean-up timers. */
     public void start() {
+        // Subscribe first: a change another coordinator commits during the load is then
+        // re-read once more, never missed.
+        bus.subscribe(replication);
         Instant now = clock.instant();
         store.listUsers().forEach(u -> hub.putUser(NodeViews.profile(u)));
         hub.load(store.listNodes().stream().map(n -> NodeViews.view(n, now)).toList());
+        loadPolicy();
+        // Nobody is connected here yet; with other coordinators, wait for their announcements
+        // before counting an ephemeral node as gone.
+        Instant assumedOffline = bus instanceof LocalChangeBus ? now : now.plus(Replication.ANNOUNCE_EVERY).plusSeconds(5);
         for (Node n : store.listNodes()) {
             if (n.ephemeral()) {
-                offlineSince.put(n.id(), now); // nobody is connected yet
+                offlineSince.put(n.id(), assumedOffline);
             }
         }
         timers.scheduleWithFixedDelay(this::sweep, 1, 1, TimeUnit.SECONDS);
+        if (!(bus instanceof LocalChangeBus)) {
+            long every = Replication.ANNOUNCE_EVERY.toMillis();
+            timers.scheduleWithFixedDelay(() -> {
+                try {
+                    replication.announce(bus);
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "announcing this coordinator's nodes failed; retrying", e);
+                }
+            }, every, every, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Reads the policy in force from the store and applies it; see {@link #setPolicy}. */
+    private void loadPolicy() {
     }
 
     public NetMapHub hub() {
@@ -237,6 +284,7 @@ public final class Tailnet implements AutoCloseable {
             published(updated);
         } else {
             hub.patch(new PeerChange(updated.id(), null, null, updated.endpoints(), null, null, null, null));
+            bus.publish(new Change.NodePatched(updated.id()));
         }
     }
 
@@ -265,12 +313,16 @@ public final class Tailnet implements AutoCloseable {
         boolean deleted = store.deleteNode(nodeId);
         offlineSince.remove(nodeId);
         hub.remove(nodeId);
+        if (deleted) {
+            bus.publish(new Change.NodeRemoved(nodeId));
+        }
         return deleted;
     }
 
     /** A user was created or changed: peers see the new profile with the user's next node change. */
     public void userChanged(User user) {
         hub.putUser(NodeViews.profile(user));
+        bus.publish(new Change.UserChanged(user.id()));
     }
 
     public boolean isOnline(long nodeId) {
@@ -281,6 +333,7 @@ public final class Tailnet implements AutoCloseable {
 
     private void published(Node n) {
         hub.upsert(NodeViews.view(n, clock.instant()));
+        bus.publish(new Change.NodeChanged(n.id()));
     }
 
     private Instant expiryFrom(Instant now) {
@@ -344,6 +397,7 @@ public final class Tailnet implements AutoCloseable {
         @Override
         public void online(long nodeId) {
             offlineSince.remove(nodeId);
+            bus.publish(new Change.NodeOnline(nodeId, true, null));
         }
 
         @Override
@@ -351,6 +405,7 @@ public final class Tailnet implements AutoCloseable {
             if (closing) {
                 return;
             }
+            bus.publish(new Change.NodeOnline(nodeId, false, lastSeen));
             try {
                 store.touchLastSeen(nodeId, lastSeen);
                 if (store.nodeById(nodeId).map(Node::ephemeral).orElse(false)) {
