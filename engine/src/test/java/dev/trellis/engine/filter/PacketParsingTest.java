@@ -105,6 +105,22 @@ class PacketParsingTest {
     }
 
     @Test
+    void ipv4OptionsAreSkipped() {
+        byte[] plain = TestPackets.tcp(PEER4, 1, ME4, 22).build();
+        byte[] p = new byte[plain.length + 4];
+        System.arraycopy(plain, 0, p, 0, 20);
+        p[20] = 1; // NOP options
+        p[21] = 1;
+        p[22] = 1;
+        p[23] = 0;
+        System.arraycopy(plain, 20, p, 24, plain.length - 20);
+        p[0] = 0x46;
+        TestPackets.put16(p, 2, p.length);
+        assertThat(in(fx.filter(rule("*", "*", 22, 22)), p)).isEqualTo(ACCEPT);
+        assertThat(in(fx.filter(rule("*", "*", 23, 23)), p)).isEqualTo(DROP);
+    }
+
+    @Test
     void eightExtensionHeadersAreWalked() {
         byte[] p = TestPackets.udp(PEER6, 1, ME6, 80).extensions(0, 60, 60, 60, 60, 60, 43, 51).build();
         assertThat(in(fx.filter(rule("*", "*", 80, 80)), p)).isEqualTo(ACCEPT);
