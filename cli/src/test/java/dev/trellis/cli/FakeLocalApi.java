@@ -96,6 +96,14 @@ final class FakeLocalApi implements LocalApi {
                 null, false);
     }
 
+    String metrics = "trellis_filter_dropped_no_rule 3\n";
+
+    @Override
+    public String metrics() throws LocalApiException {
+        call("metrics");
+        return metrics;
+    }
+
     @Override
     public Prefs prefs() throws LocalApiException {
         call("prefs");

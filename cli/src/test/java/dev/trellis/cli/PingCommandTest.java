@@ -42,4 +42,11 @@ class PingCommandTest {
         assertThat(cli.run("ping", "nosuchnode").exit()).isEqualTo(ExitCode.NOT_FOUND.code());
         assertThat(cli.run("ping", "-c", "0", firstPeerName()).exit()).isEqualTo(ExitCode.USAGE.code());
     }
+
+    @Test
+    void metricsPrintsTheDaemonsText() {
+        var r = cli.run("metrics");
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).isEqualTo("trellis_filter_dropped_no_rule 3\n");
+    }
 }

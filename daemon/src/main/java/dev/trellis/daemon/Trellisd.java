@@ -9,7 +9,11 @@ import dev.trellis.engine.cmd.Logging;
 import dev.trellis.engine.conn.Binds;
 import dev.trellis.engine.controlclient.ControlClient;
 import dev.trellis.engine.controlclient.HttpDialer;
+import dev.trellis.engine.filter.FilterCounters;
+import dev.trellis.engine.filter.FlowTable;
+import dev.trellis.engine.filter.PacketFilter;
 import dev.trellis.engine.router.Router;
+import dev.trellis.engine.tun.FilteringTun;
 import dev.trellis.engine.uapi.UapiServer;
 import dev.trellis.engine.wg.ConfigException;
 import dev.trellis.engine.wg.Device;
@@ -92,7 +96,12 @@ public final class Trellisd implements Callable<Integer> {
         InterfaceConfigurator os = Tun.configurator();
         os.setMtu(name, MTU);
         os.setUp(name, true);
-        Device device = new Device(name, tunDevice, Binds.best(), Clock.systemUTC(), WgConstants.fromEnvironment());
+        // Packets from peers pass the coordinator's packet filter before the OS sees them; until
+        // the first map says otherwise nothing is accepted (replies to our own flows aside).
+        FlowTable flows = new FlowTable();
+        FilterCounters filterCounters = new FilterCounters();
+        FilteringTun filtered = new FilteringTun(tunDevice, PacketFilter.denyAll(flows, filterCounters));
+        Device device = new Device(name, filtered, Binds.best(), Clock.systemUTC(), WgConstants.fromEnvironment());
         device.start();
         try {
             device.apply(new DeviceUpdate(Optional.empty(), OptionalInt.of(port), OptionalInt.empty(), false, List.of()));
@@ -101,7 +110,8 @@ public final class Trellisd implements Callable<Integer> {
             throw new IOException("cannot listen on UDP port " + port + ": " + e.getMessage()
                     + " (is another trellisd running? choose another with --port)", e);
         }
-        WgEngine engine = new WgEngine(device, new Router(os, name), name, Clock.systemUTC());
+        WgEngine engine = new WgEngine(device, filtered, flows, filterCounters, new Router(os, name), name,
+                Clock.systemUTC());
         LocalBackend backend = new LocalBackend(store, engine, (url, state, listener) -> new ControlClient(url,
                 state.machineKey(), state.serverKey(), new HttpDialer(), listener,
                 () -> new Hostinfo(state.hostname() != null ? state.hostname() : osHostname(), "linux",

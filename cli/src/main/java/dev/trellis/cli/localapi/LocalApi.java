@@ -29,6 +29,9 @@ public interface LocalApi {
     /** {@code POST ping?ip=...&type=...}: one ping; a missing pong is a result with its Err set, not an exception. */
     PingResult ping(String ip, String type) throws LocalApiException;
 
+    /** {@code GET metrics}: the daemon's counters, Prometheus text. */
+    String metrics() throws LocalApiException;
+
     /** {@code GET prefs}. */
     Prefs prefs() throws LocalApiException;
 

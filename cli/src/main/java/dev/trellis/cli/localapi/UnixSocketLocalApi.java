@@ -105,6 +105,11 @@ public final class UnixSocketLocalApi implements LocalApi {
     }
 
     @Override
+    public String metrics() throws LocalApiException {
+        return new String(exchange("GET", LocalApiPaths.METRICS, null), UTF_8);
+    }
+
+    @Override
     public Prefs prefs() throws LocalApiException {
         return decode(exchange("GET", LocalApiPaths.PREFS, null), Prefs.class, LocalApiPaths.PREFS);
     }

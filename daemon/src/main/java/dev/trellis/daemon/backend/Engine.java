@@ -29,6 +29,11 @@ public interface Engine extends AutoCloseable {
      */
     java.util.Optional<java.time.Duration> ping(java.net.InetAddress to, java.time.Duration timeout) throws IOException;
 
+    /** Counters of the data plane (packet filter, WireGuard, local services), by dotted name. */
+    default java.util.Map<String, Long> metrics() {
+        return java.util.Map.of();
+    }
+
     @Override
     void close();
 }

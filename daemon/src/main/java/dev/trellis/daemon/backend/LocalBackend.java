@@ -169,6 +169,14 @@ public final class LocalBackend implements AutoCloseable {
         return new PingResult(ip, nodeIp, name, null, rtt.get().toNanos() / 1e9, endpoint, 0, null, local);
     }
 
+    /** The data plane's counters as Prometheus text: {@code trellis_<dotted name with underscores> value}. */
+    public String metricsText() {
+        StringBuilder b = new StringBuilder();
+        engine.metrics().forEach((k, v) -> b.append("trellis_").append(k.replaceAll("[^A-Za-z0-9_]", "_")).append(' ')
+                .append(v).append('\n'));
+        return b.toString();
+    }
+
     public Prefs prefs() {
         lock.lock();
         try {

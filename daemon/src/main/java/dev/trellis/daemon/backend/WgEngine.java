@@ -1,6 +1,11 @@
 package dev.trellis.daemon.backend;
 
 import dev.trellis.engine.controlclient.NetMap;
+import dev.trellis.engine.filter.FilterCounters;
+import dev.trellis.engine.filter.FlowTable;
+import dev.trellis.engine.filter.PacketFilter;
+import dev.trellis.engine.tun.FilteringTun;
+import dev.trellis.protocol.control.FilterRule;
 import dev.trellis.engine.router.Router;
 import dev.trellis.engine.wg.ConfigException;
 import dev.trellis.engine.wg.Device;
@@ -32,15 +37,28 @@ import java.util.OptionalInt;
 public final class WgEngine implements Engine {
     static final List<IpPrefix> MESH_ROUTES = List.of(IpPrefix.parse("100.64.0.0/10"), IpPrefix.parse("fd7a:115c:a1e0::/48"));
 
+    private static final System.Logger LOG = System.getLogger("trellis.daemon.engine");
+
     private final Device device;
+    private final FilteringTun tun;
+    private final FlowTable flows;
+    private final FilterCounters counters;
     private final Router router;
     private final String ifname;
     private final Clock clock;
     private WgConfig current = WgConfig.EMPTY;
     private NodePrivateKey currentKey;
 
-    public WgEngine(Device device, Router router, String ifname, Clock clock) {
+    /**
+     * @param tun the device's TUN as the {@link Device} sees it: the filter in front of the OS
+     * @param flows the node's connection tracking, kept across filter versions
+     */
+    public WgEngine(Device device, FilteringTun tun, FlowTable flows, FilterCounters counters, Router router,
+            String ifname, Clock clock) {
         this.device = device;
+        this.tun = tun;
+        this.flows = flows;
+        this.counters = counters;
         this.router = router;
         this.ifname = ifname;
         this.clock = clock;
@@ -64,7 +82,31 @@ public final class WgEngine implements Engine {
         } catch (ConfigException e) {
             throw new IOException("configuring WireGuard: " + e.getMessage(), e);
         }
+        tun.setFilter(filterFor(map.packetFilter(), map.self().addresses()));
         router.apply(new Router.Config(map.self().addresses(), MESH_ROUTES));
+    }
+
+    /**
+     * The coordinator's rules compiled for this node. A rule this version cannot compile (say, a
+     * newer coordinator's) is left out and logged, rather than cutting the node off: the filter
+     * only accepts, so leaving a rule out can only drop more.
+     */
+    PacketFilter filterFor(List<FilterRule> rules, List<IpPrefix> local) {
+        try {
+            return PacketFilter.compile(rules, local, flows, counters);
+        } catch (IllegalArgumentException e) {
+            List<FilterRule> usable = new ArrayList<>();
+            for (FilterRule r : rules) {
+                try {
+                    PacketFilter.compile(List.of(r), local, flows, counters);
+                    usable.add(r);
+                } catch (IllegalArgumentException bad) {
+                    LOG.log(System.Logger.Level.WARNING, "ignoring a packet filter rule this node cannot apply: "
+                            + bad.getMessage());
+                }
+            }
+            return PacketFilter.compile(usable, local, flows, counters);
+        }
     }
 
     @Override
@@ -75,7 +117,23 @@ public final class WgEngine implements Engine {
             throw new IOException("clearing WireGuard peers: " + e.getMessage(), e);
         }
         current = WgConfig.EMPTY;
+        tun.setFilter(PacketFilter.denyAll(flows, counters));
         router.apply(Router.Config.EMPTY);
+    }
+
+    @Override
+    public java.util.Map<String, Long> metrics() {
+        java.util.Map<String, Long> m = new java.util.LinkedHashMap<>();
+        counters.snapshot().asMap().forEach((k, v) -> m.put("filter." + k, v));
+        m.put("filter.flows", (long) flows.size());
+        m.put("filter.flow_evictions", flows.evictions());
+        var svc = tun.serviceStats();
+        m.put("dns.delivered", svc.delivered());
+        m.put("dns.replied", svc.replied());
+        m.put("dns.malformed", svc.malformed());
+        m.put("dns.refused", svc.refused());
+        device.counters().snapshot().forEach((k, v) -> m.put("wireguard." + k, v));
+        return m;
     }
 
     @Override

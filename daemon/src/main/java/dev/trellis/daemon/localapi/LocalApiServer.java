@@ -53,6 +53,8 @@ public final class LocalApiServer implements AutoCloseable {
                 .route("GET", LocalApiPaths.WHOIS, ex -> json(ex, 200, backend.whois(ex.query("addr").orElse(null))))
                 .route("POST", LocalApiPaths.PING, ex -> json(ex, 200, backend.ping(ex.query("ip").orElse(null),
                         ex.query("type").orElse(null), PING_TIMEOUT)))
+                .route("GET", LocalApiPaths.METRICS, ex -> ex.respond(200, "text/plain; version=0.0.4; charset=utf-8",
+                        backend.metricsText().getBytes(java.nio.charset.StandardCharsets.UTF_8)))
                 .route("GET", LocalApiPaths.PREFS, ex -> json(ex, 200, backend.prefs()))
                 .route("PATCH", LocalApiPaths.PREFS, ex -> json(ex, 200, backend.editPrefs(read(ex, MaskedPrefs.class))))
                 .route("POST", LocalApiPaths.START, ex -> {

@@ -14,6 +14,8 @@ package dev.trellis.protocol.localapi;
  * POST  logout                                 → 204
  * POST  ping?ip=IP&type=ICMP → 200 {@link PingResult} (also when there was no pong: see its Err);
  *                              400 for a bad ip or an unsupported type; 404 when no node has the ip
+ * GET   metrics           → 200 text/plain: the data plane's counters in Prometheus text format
+ *                              (packet filter accepts per rule and drops per reason, WireGuard, DNS)
  * GET   watch-ipn-bus?mask=N → 200, then one {@link Notify} JSON object per line, for as long
  *                              as the client keeps the response open (chunked)
  * GET   whois?addr=IP[:port] → 200 {@link WhoIsResponse}; 404 when no node has the address,
@@ -39,6 +41,8 @@ public final class LocalApiPaths {
     public static final String LOGIN_INTERACTIVE = PREFIX + "login-interactive";
     public static final String LOGOUT = PREFIX + "logout";
     public static final String WATCH_IPN_BUS = PREFIX + "watch-ipn-bus";
+    /** The node's counters, Prometheus text. */
+    public static final String METRICS = PREFIX + "metrics";
     /** One ping through the tunnel: {@code ?ip=IP&type=ICMP}. */
     public static final String PING = PREFIX + "ping";
     /** Who owns a tailnet address: {@code ?addr=IP} or {@code ?addr=IP:port} ({@code [v6]:port}). */
