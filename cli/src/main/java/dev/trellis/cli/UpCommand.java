@@ -31,6 +31,11 @@ final class UpCommand implements Callable<Integer> {
             description = "the name to register (default: the OS hostname)")
     String hostname;
 
+    @Option(names = "--accept-dns", arity = "0..1", paramLabel = "BOOL", fallbackValue = "true",
+            description = "Point this system's DNS at MagicDNS (100.100.100.100) while up, so peers' names resolve;"
+                    + " --accept-dns=false undoes it. Default: leave the setting as it is (initially off).")
+    Boolean acceptDns;
+
     @Option(names = "--timeout", paramLabel = "DURATION", converter = GoDuration.Converter.class,
             defaultValue = "0s", description = "give up if not Running after this long, e.g. 30s (default: wait forever)")
     Duration timeout;
@@ -41,6 +46,7 @@ final class UpCommand implements Callable<Integer> {
         Prefs prefs = Prefs.builder()
                 .controlUrl(loginServer)
                 .hostname(hostname)
+                .corpDns(acceptDns)
                 .wantRunning(true)
                 .loggedOut(false)
                 .build();

@@ -54,6 +54,18 @@ class UpCommandTest {
         assertThat(cli.opened).as("up never opens a browser").isEmpty();
     }
 
+    @ParameterizedTest
+    @CsvSource({"--accept-dns, true", "--accept-dns=true, true", "--accept-dns=false, false"})
+    void acceptDnsSetsCorpDns(String flag, boolean value) {
+        api.status = LocalApiJsonFixtures.withState(STOPPED, LocalApiJsonFixtures.self(), java.util.Map.of(), List.of());
+        api.queue(state(STOPPED));
+        api.onStart = () -> api.queue(state(STARTING), state(RUNNING));
+
+        assertThat(cli.run("up", flag).exit()).isZero();
+        assertThat(api.started.updatePrefs())
+                .isEqualTo(Prefs.builder().corpDns(value).wantRunning(true).loggedOut(false).build());
+    }
+
     @Test
     void bareUpOnlyAsksToRunAndKeepsOtherPrefs() {
         api.status = LocalApiJsonFixtures.withState(STOPPED, LocalApiJsonFixtures.self(), java.util.Map.of(), List.of());

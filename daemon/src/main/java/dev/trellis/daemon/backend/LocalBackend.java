@@ -315,7 +315,8 @@ public final class LocalBackend implements AutoCloseable {
         if (p.controlUrl() != null && !p.controlUrl().equals(s.controlUrl())) {
             URI url = parseControlUrl(p.controlUrl());
             // Another coordinator: the old login and pinned key mean nothing there.
-            s = new NodeState(s.machineKey(), null, url.toString(), null, s.hostname(), s.wantRunning(), false, null, null);
+            s = new NodeState(s.machineKey(), null, url.toString(), null, s.hostname(), s.wantRunning(), false, null, null,
+                    s.acceptDns());
             netMap = null;
             store.deleteNetMap();
         }
@@ -327,7 +328,10 @@ public final class LocalBackend implements AutoCloseable {
         }
         if (Boolean.FALSE.equals(p.loggedOut()) && s.loggedOut()) {
             s = new NodeState(s.machineKey(), s.nodeKey(), s.controlUrl(), s.serverKey(), s.hostname(), s.wantRunning(),
-                    false, s.user(), s.keyExpiry());
+                    false, s.user(), s.keyExpiry(), s.acceptDns());
+        }
+        if (p.corpDns() != null) {
+            s = s.withAcceptDns(p.corpDns());
         }
         if (!s.equals(state)) {
             state = s;
@@ -421,7 +425,7 @@ public final class LocalBackend implements AutoCloseable {
 
     private static Prefs prefsOf(NodeState s) {
         return Prefs.builder().controlUrl(s.controlUrl()).wantRunning(s.wantRunning()).loggedOut(s.loggedOut())
-                .hostname(s.hostname()).routeAll(false).corpDns(false).shieldsUp(false).advertiseTags(List.of())
+                .hostname(s.hostname()).routeAll(false).corpDns(s.acceptDns()).shieldsUp(false).advertiseTags(List.of())
                 .advertiseRoutes(List.of()).build();
     }
 

@@ -20,6 +20,8 @@ import java.util.Objects;
  * @param loggedOut the user logged out: do not register until asked to
  * @param user who the node is logged in as; null when not logged in
  * @param keyExpiry when the node key expires; null = never or unknown
+ * @param acceptDns point the system's resolver at MagicDNS while up ({@code trellis up
+ *     --accept-dns}); absent in older files = false
  */
 public record NodeState(
         MachinePrivateKey machineKey,
@@ -30,7 +32,8 @@ public record NodeState(
         boolean wantRunning,
         boolean loggedOut,
         UserProfile user,
-        Instant keyExpiry) {
+        Instant keyExpiry,
+        boolean acceptDns) {
 
     public NodeState {
         Objects.requireNonNull(machineKey, "machineKey");
@@ -38,32 +41,37 @@ public record NodeState(
 
     /** A fresh state: a new machine key, nothing else. */
     public static NodeState fresh() {
-        return new NodeState(MachinePrivateKey.generate(), null, null, null, null, false, false, null, null);
+        return new NodeState(MachinePrivateKey.generate(), null, null, null, null, false, false, null, null, false);
     }
 
     public NodeState withNodeKey(NodePrivateKey key) {
-        return new NodeState(machineKey, key, controlUrl, serverKey, hostname, wantRunning, loggedOut, user, keyExpiry);
+        return new NodeState(machineKey, key, controlUrl, serverKey, hostname, wantRunning, loggedOut, user, keyExpiry, acceptDns);
     }
 
     public NodeState withControl(String url, MachinePublicKey pinned) {
-        return new NodeState(machineKey, nodeKey, url, pinned, hostname, wantRunning, loggedOut, user, keyExpiry);
+        return new NodeState(machineKey, nodeKey, url, pinned, hostname, wantRunning, loggedOut, user, keyExpiry, acceptDns);
     }
 
     public NodeState withHostname(String name) {
-        return new NodeState(machineKey, nodeKey, controlUrl, serverKey, name, wantRunning, loggedOut, user, keyExpiry);
+        return new NodeState(machineKey, nodeKey, controlUrl, serverKey, name, wantRunning, loggedOut, user, keyExpiry, acceptDns);
     }
 
     public NodeState withWantRunning(boolean want) {
-        return new NodeState(machineKey, nodeKey, controlUrl, serverKey, hostname, want, loggedOut, user, keyExpiry);
+        return new NodeState(machineKey, nodeKey, controlUrl, serverKey, hostname, want, loggedOut, user, keyExpiry, acceptDns);
+    }
+
+    public NodeState withAcceptDns(boolean accept) {
+        return new NodeState(machineKey, nodeKey, controlUrl, serverKey, hostname, wantRunning, loggedOut, user, keyExpiry,
+                accept);
     }
 
     public NodeState withLogin(UserProfile who, Instant expiry) {
-        return new NodeState(machineKey, nodeKey, controlUrl, serverKey, hostname, wantRunning, false, who, expiry);
+        return new NodeState(machineKey, nodeKey, controlUrl, serverKey, hostname, wantRunning, false, who, expiry, acceptDns);
     }
 
     /** Logged out: the node key and login are forgotten, the machine key stays. */
     public NodeState loggedOutState() {
-        return new NodeState(machineKey, null, controlUrl, serverKey, hostname, false, true, null, null);
+        return new NodeState(machineKey, null, controlUrl, serverKey, hostname, false, true, null, null, acceptDns);
     }
 
     /** Secrets stay out of logs. */
