@@ -98,6 +98,11 @@ final class LocalZone {
         List<InetAddress> host = byName.get(name);
         if (host == null && name.labelCount() == 1) {
             DnsName fqdn = singleLabel.get(name);
+            if (fqdn != null && !isAddressQuestion(q)) {
+                // A short name is a convenience for addresses; it must not shadow a top-level
+                // domain of the same name for other types (a node called "com" and "com. NS").
+                return Optional.empty();
+            }
             host = fqdn == null ? null : byName.get(fqdn);
         }
         if (host != null) {
@@ -137,6 +142,10 @@ final class LocalZone {
             return Optional.of(negative(DnsRcode.NOERROR, zone));
         }
         return Optional.of(positive(List.of(DnsRecord.ptr(q.name(), TTL, target))));
+    }
+
+    private static boolean isAddressQuestion(DnsQuestion q) {
+        return classOk(q) && (q.type() == DnsType.A || q.type() == DnsType.AAAA || q.type() == DnsType.ANY);
     }
 
     private static boolean classOk(DnsQuestion q) {

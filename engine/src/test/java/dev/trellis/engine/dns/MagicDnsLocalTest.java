@@ -70,6 +70,9 @@ class MagicDnsLocalTest {
         // A multi-label relative name is not a short name: "db.prod." is someone else's.
         assertThat(ask(dns, query("db.prod.trellis.internal", DnsType.A)).answers()).hasSize(1);
         assertThat(ask(dns, query("db.prod", DnsType.A)).rcode()).isEqualTo(DnsRcode.SERVFAIL); // forwarded
+        // Short names answer addresses only; other types go to the world (no upstream: SERVFAIL).
+        assertThat(ask(dns, query("alice", DnsType.NS)).rcode()).isEqualTo(DnsRcode.SERVFAIL);
+        assertThat(ask(dns, query("alice", DnsType.ANY)).answers()).hasSize(2);
     }
 
     @Test
