@@ -23,6 +23,11 @@ import java.util.function.Consumer;
  * answered from the current {@link DnsMap}, authoritatively; every other query is forwarded to
  * the upstream resolvers. Thread-safe; {@link #receive} never blocks.
  *
+ * <p>Tailnet answers carry a TTL of 600 s (as Tailscale's; tunnel addresses are stable for a
+ * node's life) and negative answers an SOA whose minimum, 60 s, bounds how long a resolver
+ * caches "no such name" for a node that is about to join. Forwarded answers keep the
+ * upstream's TTLs; nothing is cached here.
+ *
  * <p>Replies are sized for the transport: over UDP at most 512 bytes for a client without
  * EDNS, else its advertised size, and never more than {@code maxUdpPayload} (the size we
  * advertise in our OPT); a longer reply is cut at a record boundary with TC set, so the client

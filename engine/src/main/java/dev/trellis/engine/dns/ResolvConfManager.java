@@ -22,7 +22,8 @@ import java.util.Objects;
  * daemon restarted after a crash finds its own file in place, keeps the backup, and
  * {@link #restore()} writes back the real original byte for byte, then deletes the backup.
  * If something else replaced our file meanwhile (a DHCP client, an administrator), that newer
- * file becomes the original: {@link #apply} re-saves it, and {@link #restore} leaves it alone.
+ * file becomes the original: {@link #apply} re-saves it, and {@link #restore} leaves it alone
+ * (if our file was deleted, restore puts the original back).
  *
  * <p>Writes are atomic where possible: a temp file in the same directory, fsync, rename over
  * the target, keeping its permissions. Two cases cannot be renamed over, and are written in
@@ -110,7 +111,7 @@ public final class ResolvConfManager implements OsDnsConfigurator {
             }
             Files.delete(absent);
         } else if (Files.exists(backup)) {
-            if (currentIsOurs) {
+            if (current == null || currentIsOurs) { // ours, or deleted: a missing resolv.conf helps no one
                 files.writeTarget(target, read(backup));
             } else {
                 LOG.log(Level.INFO, target + " was replaced by someone else while Trellis managed it; leaving it");

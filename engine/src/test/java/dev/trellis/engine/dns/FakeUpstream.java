@@ -15,7 +15,7 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A scripted upstream resolver on 127.0.0.1: UDP and TCP on the same port. It answers every
+ * A scripted upstream resolver on 127.0.0.1 (or ::1): UDP and TCP on the same port. It answers every
  * A question with {@link #ANSWER} (or {@code records} addresses), and can instead stay silent,
  * fail, truncate, or send spoofed datagrams before the real answer.
  */
@@ -45,13 +45,17 @@ final class FakeUpstream implements AutoCloseable {
     private final DatagramSocket spoofer;
 
     FakeUpstream(Mode mode) throws IOException {
+        this(mode, InetAddress.ofLiteral("127.0.0.1"));
+    }
+
+    FakeUpstream(Mode mode, InetAddress bind) throws IOException {
         this.mode = mode;
         DatagramSocket u = null;
         ServerSocket t = null;
         for (int attempt = 0; t == null; attempt++) {
-            u = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
+            u = new DatagramSocket(new InetSocketAddress(bind, 0));
             try {
-                t = new ServerSocket(u.getLocalPort(), 16, InetAddress.getLoopbackAddress());
+                t = new ServerSocket(u.getLocalPort(), 16, bind);
             } catch (IOException busy) {
                 u.close();
                 if (attempt > 20) {
@@ -61,7 +65,7 @@ final class FakeUpstream implements AutoCloseable {
         }
         this.udp = u;
         this.tcp = t;
-        this.spoofer = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
+        this.spoofer = new DatagramSocket(new InetSocketAddress(bind, 0));
         Thread.ofPlatform().daemon().name("fake-upstream-udp").start(this::serveUdp);
         Thread.ofPlatform().daemon().name("fake-upstream-tcp").start(this::serveTcp);
     }

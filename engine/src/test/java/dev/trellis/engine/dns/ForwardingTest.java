@@ -74,6 +74,17 @@ class ForwardingTest {
     }
 
     @Test
+    void forwardsToAnIpv6Upstream() throws Exception {
+        FakeUpstream u = new FakeUpstream(Mode.TRUNCATE, InetAddress.ofLiteral("::1"));
+        upstreams.add(u);
+        dns.setUpstreams(List.of(u.address()));
+        DnsMessage r = ask(query(0x0606, "v6.example", Optional.empty()));
+        assertThat(r.id()).isEqualTo(0x0606);
+        assertThat(r.answers()).hasSize(1);
+        assertThat(u.tcpIds).hasSize(1);
+    }
+
+    @Test
     void idsAreRandomizedPerForwardedQuery() throws Exception {
         FakeUpstream u = upstream(Mode.ANSWER);
         dns.setUpstreams(List.of(u.address()));

@@ -143,6 +143,15 @@ class ResolvConfManagerTest {
     }
 
     @Test
+    void ourFileDeletedMeanwhileGetsTheOriginalBack() throws Exception {
+        ResolvConfManager m = new ResolvConfManager(resolvConf, state);
+        m.apply(CONFIG);
+        Files.delete(resolvConf);
+        m.restore();
+        assertThat(Files.readAllBytes(resolvConf)).isEqualTo(ORIGINAL);
+    }
+
+    @Test
     void anAbsentOriginalIsAbsentAgainAfterRestore() throws Exception {
         Files.delete(resolvConf);
         ResolvConfManager m = new ResolvConfManager(resolvConf, state);
