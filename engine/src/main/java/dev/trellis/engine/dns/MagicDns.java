@@ -134,7 +134,8 @@ public final class MagicDns implements AutoCloseable {
     /**
      * Handles one UDP datagram sent to port 53 of the service address. Never blocks and never
      * throws; calls {@code reply} at most once, possibly later from another thread, with the
-     * response payload. Datagrams that are not queries (too short, QR set) get no reply, so
+     * response payload (a new array the consumer may keep). {@code payload} is not used after
+     * this method returns, so the caller may reuse it. Datagrams that are not queries (too short, QR set) get no reply, so
      * MagicDNS cannot be made to answer answers.
      */
     public void receive(byte[] payload, InetSocketAddress from, Consumer<byte[]> reply) {
@@ -197,10 +198,11 @@ public final class MagicDns implements AutoCloseable {
             return;
         }
         long deadline = System.nanoTime() + settings.queryTimeout().toNanos();
+        byte[] copy = payload.clone(); // the caller may reuse its buffer once receive returns
         try {
             executor.execute(() -> {
                 try {
-                    Forwarder.Result r = forwarder.forward(payload, question, servers, deadline);
+                    Forwarder.Result r = forwarder.forward(copy, question, servers, deadline);
                     if (r == null) {
                         servfail(query, tcp, from, reply);
                         return;

@@ -241,15 +241,16 @@ class ForwardingTest {
 
     @Test
     void receiveNeverBlocksOnASlowUpstream() throws Exception {
+        dns.close();
+        dns = new MagicDns(new MagicDns.Settings(1232, Duration.ofSeconds(20), Duration.ofSeconds(20), 256));
         FakeUpstream silent = upstream(Mode.SILENT);
         dns.setUpstreams(List.of(silent.address()));
         Replies r = new Replies();
         long start = System.nanoTime();
         dns.receive(query(1, "a.example", Optional.empty()).encode(), Replies.CLIENT, r);
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(UPSTREAM_TIMEOUT);
+        // Returns long before the upstream's 20 s are up (the margin allows for a loaded machine).
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
         assertThat(r.calls.get()).isZero();
-        assertThat(DnsMessage.parse(r.await(WAIT)).rcode()).isEqualTo(DnsRcode.SERVFAIL);
-        assertThat(r.calls.get()).isEqualTo(1);
     }
 
     @Test
