@@ -9,6 +9,8 @@ import dev.trellis.engine.cmd.Logging;
 import dev.trellis.engine.conn.Binds;
 import dev.trellis.engine.controlclient.ControlClient;
 import dev.trellis.engine.controlclient.HttpDialer;
+import dev.trellis.engine.dns.MagicDns;
+import dev.trellis.engine.dns.OsDnsConfigurators;
 import dev.trellis.engine.filter.FilterCounters;
 import dev.trellis.engine.filter.FlowTable;
 import dev.trellis.engine.filter.PacketFilter;
@@ -32,6 +34,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.net.InetSocketAddress;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -64,6 +67,11 @@ public final class Trellisd implements Callable<Integer> {
     @Option(names = "--port", paramLabel = "UDP_PORT", defaultValue = "41641",
             description = "WireGuard UDP port; 0 picks one. Default: ${DEFAULT-VALUE}.")
     int port;
+
+    @Option(names = "--resolv-conf", paramLabel = "FILE", defaultValue = "/etc/resolv.conf",
+            description = "The resolver configuration `trellis up --accept-dns` points at MagicDNS (when systemd-resolved"
+                    + " does not manage DNS), restored on `trellis down`. Default: ${DEFAULT-VALUE}.")
+    Path resolvConf;
 
     @Option(names = "--verbose", description = "Log debug messages.")
     boolean verbose;
@@ -110,8 +118,15 @@ public final class Trellisd implements Callable<Integer> {
             throw new IOException("cannot listen on UDP port " + port + ": " + e.getMessage()
                     + " (is another trellisd running? choose another with --port)", e);
         }
+        // MagicDNS answers inside the node at 100.100.100.100 and fd7a:115c:a1e0::53, port 53: the
+        // TUN hands it what the OS sends there. Replies fit the TUN's MTU.
+        MagicDns magicDns = new MagicDns(MTU - 48);
+        filtered.addUdpService(new InetSocketAddress(MagicDns.SERVICE_IPV4, 53), magicDns::receive);
+        filtered.addUdpService(new InetSocketAddress(MagicDns.SERVICE_IPV6, 53), magicDns::receive);
+        OsDnsConfigurators.Detected osDns = OsDnsConfigurators.detect(resolvConf, stateDir, name);
+        Logging.info("DNS: " + osDns.reason());
         WgEngine engine = new WgEngine(device, filtered, flows, filterCounters, new Router(os, name), name,
-                Clock.systemUTC());
+                Clock.systemUTC(), magicDns, osDns.configurator());
         LocalBackend backend = new LocalBackend(store, engine, (url, state, listener) -> new ControlClient(url,
                 state.machineKey(), state.serverKey(), new HttpDialer(), listener,
                 () -> new Hostinfo(state.hostname() != null ? state.hostname() : osHostname(), "linux",

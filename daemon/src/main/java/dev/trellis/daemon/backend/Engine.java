@@ -11,10 +11,18 @@ import java.util.List;
  * routes. The real one is {@link WgEngine}; tests use a recording fake.
  */
 public interface Engine extends AutoCloseable {
-    /** Configures the tunnel for {@code map}, as node {@code key}: minimal changes from the last call. */
-    void apply(NetMap map, NodePrivateKey key) throws IOException;
+    /**
+     * Configures the tunnel for {@code map}, as node {@code key}: minimal changes from the last
+     * call. With {@code acceptDns}, the system's resolver is pointed at MagicDNS too.
+     */
+    void apply(NetMap map, NodePrivateKey key, boolean acceptDns) throws IOException;
 
-    /** Removes every peer, address and route: the tunnel is down, the device stays. */
+    /** Problems of the data plane a user should know about (one sentence each); empty when none. */
+    default List<String> health() {
+        return List.of();
+    }
+
+    /** Removes every peer, address, route and name, and restores the system's DNS: the tunnel is down, the device stays. */
     void clear() throws IOException;
 
     /** Peers' handshakes and traffic counters. */

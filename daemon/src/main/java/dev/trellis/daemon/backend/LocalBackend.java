@@ -205,6 +205,9 @@ public final class LocalBackend implements AutoCloseable {
             } else if (state.nodeKey() != null && !state.loggedOut()) {
                 setState(netMap != null ? BackendState.RUNNING : BackendState.STARTING);
                 old = startControl(null, false);
+                if (netMap != null) {
+                    applyEngine(); // the saved map, with the prefs just given, until the coordinator's arrives
+                }
             } else {
                 old = null;
                 setState(BackendState.NEEDS_LOGIN);
@@ -275,6 +278,7 @@ public final class LocalBackend implements AutoCloseable {
         lock.lock();
         try {
             boolean wasRunning = state.wantRunning();
+            boolean acceptedDns = state.acceptDns();
             Prefs next = masked.applyTo(prefsOf(state));
             updatePrefs(next);
             if (wasRunning && !state.wantRunning()) {
@@ -282,6 +286,8 @@ public final class LocalBackend implements AutoCloseable {
             } else if (!wasRunning && state.wantRunning() && state.nodeKey() != null && !state.loggedOut()) {
                 setState(BackendState.STARTING);
                 old = startControl(null, false);
+            } else if (acceptedDns != state.acceptDns() && client != null && netMap != null) {
+                applyEngine(); // --accept-dns changed while up: point the system's DNS (or restore it) now
             }
             publishState();
             return prefsOf(state);
@@ -395,7 +401,7 @@ public final class LocalBackend implements AutoCloseable {
         nextPeerExpiry = netMap.peers().values().stream().map(dev.trellis.protocol.control.Node::keyExpiry)
                 .filter(e -> e != null && e.isAfter(now)).min(Instant::compareTo).orElse(null);
         try {
-            engine.apply(netMap, state.nodeKey());
+            engine.apply(netMap, state.nodeKey(), state.acceptDns());
         } catch (IOException e) {
             LOG.log(Level.WARNING, "configuring the tunnel failed (retrying on the next map): " + e.getMessage());
         }
@@ -417,6 +423,7 @@ public final class LocalBackend implements AutoCloseable {
         if (controlProblem != null && state.wantRunning()) {
             out.add("not connected to the login server: " + controlProblem);
         }
+        out.addAll(engine.health());
         if (state.keyExpiry() != null && !clock.instant().isBefore(state.keyExpiry())) {
             out.add("this node's key has expired: log in again with `trellis login`");
         }

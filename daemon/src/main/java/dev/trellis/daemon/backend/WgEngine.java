@@ -1,6 +1,8 @@
 package dev.trellis.daemon.backend;
 
 import dev.trellis.engine.controlclient.NetMap;
+import dev.trellis.engine.dns.MagicDns;
+import dev.trellis.engine.dns.OsDnsConfigurator;
 import dev.trellis.engine.filter.FilterCounters;
 import dev.trellis.engine.filter.FlowTable;
 import dev.trellis.engine.filter.PacketFilter;
@@ -44,6 +46,8 @@ public final class WgEngine implements Engine {
     private final FlowTable flows;
     private final FilterCounters counters;
     private final Router router;
+    private final MagicDns magicDns;
+    private final DnsManager dns;
     private final String ifname;
     private final Clock clock;
     private WgConfig current = WgConfig.EMPTY;
@@ -54,8 +58,10 @@ public final class WgEngine implements Engine {
      * @param flows the node's connection tracking, kept across filter versions
      */
     public WgEngine(Device device, FilteringTun tun, FlowTable flows, FilterCounters counters, Router router,
-            String ifname, Clock clock) {
+            String ifname, Clock clock, MagicDns dns, OsDnsConfigurator os) {
         this.device = device;
+        this.magicDns = dns;
+        this.dns = new DnsManager(dns, os);
         this.tun = tun;
         this.flows = flows;
         this.counters = counters;
@@ -65,7 +71,7 @@ public final class WgEngine implements Engine {
     }
 
     @Override
-    public synchronized void apply(NetMap map, NodePrivateKey key) throws IOException {
+    public synchronized void apply(NetMap map, NodePrivateKey key, boolean acceptDns) throws IOException {
         WgConfig next = WgConfig.from(map, clock.instant());
         try {
             if (!key.equals(currentKey)) {
@@ -84,6 +90,13 @@ public final class WgEngine implements Engine {
         }
         tun.setFilter(filterFor(map.packetFilter(), map.self().addresses()));
         router.apply(new Router.Config(map.self().addresses(), MESH_ROUTES));
+        dns.apply(map, acceptDns);
+    }
+
+    @Override
+    public synchronized List<String> health() {
+        String problem = dns.problem();
+        return problem == null ? List.of() : List.of(problem);
     }
 
     /**
@@ -119,6 +132,7 @@ public final class WgEngine implements Engine {
         current = WgConfig.EMPTY;
         tun.setFilter(PacketFilter.denyAll(flows, counters));
         router.apply(Router.Config.EMPTY);
+        dns.clear();
     }
 
     @Override
@@ -132,6 +146,12 @@ public final class WgEngine implements Engine {
         m.put("dns.replied", svc.replied());
         m.put("dns.malformed", svc.malformed());
         m.put("dns.refused", svc.refused());
+        var q = magicDns.stats();
+        m.put("dns.queries", q.queries());
+        m.put("dns.local_answers", q.localAnswers());
+        m.put("dns.forwarded", q.forwarded());
+        m.put("dns.upstream_failures", q.upstreamFailures());
+        m.put("dns.servfails", q.servfails());
         device.counters().snapshot().forEach((k, v) -> m.put("wireguard." + k, v));
         return m;
     }
@@ -191,6 +211,10 @@ public final class WgEngine implements Engine {
 
     @Override
     public void close() {
+        synchronized (this) {
+            dns.clear(); // the system's resolver must not be left pointing at a service that is gone
+        }
+        magicDns.close();
         device.close();
     }
 }

@@ -14,7 +14,7 @@ final class FakeEngine implements Engine {
     volatile int clears;
 
     @Override
-    public synchronized void apply(NetMap map, NodePrivateKey k) {
+    public synchronized void apply(NetMap map, NodePrivateKey k, boolean acceptDns) {
         applied = map;
         key = k;
     }
