@@ -1,5 +1,7 @@
 package dev.trellis.lab;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -26,6 +28,10 @@ public final class Netns implements AutoCloseable {
   private final String name;
   private final Deque<BackgroundProcess> processes = new ArrayDeque<>();
   private boolean closed;
+  private Path etcDir;
+
+  /** Where {@code ip netns exec} finds files it bind-mounts over /etc for this namespace. */
+  static final Path ETC_NETNS = Path.of("/etc/netns");
 
   private Netns(String name) {
     this.name = name;
@@ -62,6 +68,24 @@ public final class Netns implements AutoCloseable {
 
   public ExecResult execOk(String... command) {
     return exec(command).orThrow();
+  }
+
+  /**
+   * Gives the namespace its own /etc/resolv.conf with {@code content}: {@code ip netns exec}
+   * bind-mounts /etc/netns/NAME/resolv.conf over /etc/resolv.conf for every command started
+   * afterwards, so what a daemon inside writes there is seen by the namespace's commands only,
+   * never by the host. Removed when the namespace closes. Returns the file's real path.
+   */
+  public Path privateResolvConf(String content) {
+    try {
+      etcDir = ETC_NETNS.resolve(name);
+      Files.createDirectories(etcDir);
+      Path file = etcDir.resolve("resolv.conf");
+      Files.writeString(file, content);
+      return file;
+    } catch (IOException e) {
+      throw new LabException("cannot create " + etcDir + ": " + e.getMessage(), e);
+    }
   }
 
   /** Starts a long-running command inside; it is stopped when this namespace closes. */
@@ -101,6 +125,13 @@ public final class Netns implements AutoCloseable {
     ExecResult deleted = Shell.run(DELETE_TIMEOUT, List.of("ip", "netns", "delete", name));
     if (!deleted.ok()) {
       failure = accumulate(failure, new LabException(deleted.describe()));
+    }
+    if (etcDir != null) {
+      try {
+        LabHost.deleteTree(etcDir);
+      } catch (IOException e) {
+        failure = accumulate(failure, new LabException("cannot delete " + etcDir + ": " + e.getMessage(), e));
+      }
     }
     if (failure != null) {
       throw failure;

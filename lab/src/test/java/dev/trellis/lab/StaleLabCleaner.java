@@ -42,6 +42,18 @@ public final class StaleLabCleaner {
         Shell.run(Netns.DELETE_TIMEOUT, List.of("ip", "netns", "delete", name));
       }
     }
+    if (Files.isDirectory(Netns.ETC_NETNS)) {
+      try (DirectoryStream<Path> dirs = Files.newDirectoryStream(Netns.ETC_NETNS)) {
+        for (Path dir : dirs) {
+          Matcher m = NAMESPACE.matcher(dir.getFileName().toString());
+          if (m.matches() && isStale(m.group(1))) {
+            LabHost.deleteTree(dir);
+          }
+        }
+      } catch (IOException e) {
+        System.out.println("lab: could not tidy " + Netns.ETC_NETNS + ": " + e.getMessage());
+      }
+    }
     if (Files.isDirectory(UAPI_DIR)) {
       try (DirectoryStream<Path> sockets = Files.newDirectoryStream(UAPI_DIR)) {
         for (Path socket : sockets) {

@@ -87,9 +87,12 @@ final class CoordinatorProcess implements AutoCloseable {
     admin("users", "create", name);
   }
 
-  /** A new pre-auth key for {@code user}; a secret, so it never appears in a message. */
-  String preAuthKey(String user, boolean reusable, boolean ephemeral) {
+  /** A new pre-auth key for {@code user}, giving nodes {@code tags}; a secret, so it never appears in a message. */
+  String preAuthKey(String user, boolean reusable, boolean ephemeral, String... tags) {
     List<String> args = new ArrayList<>(List.of("preauthkeys", "create", "--user", user, "--expiration", "1h"));
+    if (tags.length > 0) {
+      args.addAll(List.of("--tags", String.join(",", tags)));
+    }
     if (reusable) {
       args.add("--reusable");
     }
@@ -104,12 +107,17 @@ final class CoordinatorProcess implements AutoCloseable {
     return key;
   }
 
-  /** An admin command against the data directory (it works whether or not the server runs); its stdout. */
-  String admin(String... args) {
+  /** An admin command against the data directory, whatever its outcome. */
+  ExecResult adminResult(String... args) {
     List<String> command = new ArrayList<>(List.of(Launchers.coordinator()));
     command.addAll(List.of(args));
     command.addAll(List.of("--data-dir", dataDir.toString()));
-    ExecResult result = Shell.run(ADMIN_TIMEOUT, command, Launchers.environment(), null);
+    return Shell.run(ADMIN_TIMEOUT, command, Launchers.environment(), null);
+  }
+
+  /** An admin command against the data directory (it works whether or not the server runs); its stdout. */
+  String admin(String... args) {
+    ExecResult result = adminResult(args);
     if (!result.ok()) {
       // stdout may hold a key: leave it out of the message.
       throw new LabException("`trellis-coordinator " + String.join(" ", args) + "` "

@@ -138,6 +138,8 @@ public final class Mesh implements AutoCloseable {
     int host = 11 + index;
     String address = "198.18." + subnet + "." + host;
     Netns ns = own(Netns.create(namespaceName(hostname)));
+    // Its own /etc/resolv.conf: what `trellis up --accept-dns` writes stays inside the namespace.
+    ns.privateResolvConf("# trellis lab namespace " + ns.name() + ": no resolver outside the tunnel\n");
     // Both ends are created inside their namespaces: nothing ever appears in the host's.
     Shell.run(Netns.DEFAULT_TIMEOUT, List.of("ip", "link", "add", "mesh0", "netns", ns.name(), "type", "veth",
         "peer", "name", "v" + host, "netns", hub.name())).orThrow();
