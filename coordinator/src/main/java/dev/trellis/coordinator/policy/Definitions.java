@@ -105,7 +105,7 @@ record Definitions(Map<String, Set<String>> groups, Map<String, IpPrefix> hosts,
         byte[] given = IpPrefix.parseNumericAddress(text.indexOf('/') < 0 ? text : text.substring(0, text.indexOf('/')));
         if (!java.util.Arrays.equals(given, p.address())) {
             throw new IllegalArgumentException(text + " has bits set beyond its /" + p.bits() + ": write "
-                    + Selector.Prefix.text(p) + (p.bits() < given.length * 8 ? "/" + p.bits() : "")
+                    + Selector.Prefix.text(p)
                     + " for the network, or " + IpLiterals.format(given) + " for the single address");
         }
         return p;
@@ -134,7 +134,7 @@ record Definitions(Map<String, Set<String>> groups, Map<String, IpPrefix> hosts,
      * node of that user), a tag (a node with that tag), or an IP or host (a node with that address).
      */
     Subject subject(String text) {
-        Selector s = resolve(text);
+        Selector s = text.equals("autogroup:self") ? new Selector.Self() : resolve(text);
         return switch (s) {
             case Selector.User u -> new Subject(u.login(), List.of(), List.of());
             case Selector.Tag t -> new Subject(null, List.of(t.tag()), List.of());

@@ -112,7 +112,7 @@ public final class Policy {
                         Explanation why = explain(t.subject(), c.dst(), OptionalInt.of(c.port()), OptionalInt.of(proto));
                         throw new PolicyException(c.line(), c.column(), "test tests[" + t.index() + "] at line "
                                 + t.line() + " failed: " + t.src() + " → " + c.text() + " (" + Protocols.name(proto)
-                                + ") should be accepted but is denied; " + String.join("; ", why.reasons()));
+                                + ") should be accepted but is denied; " + why.reasons().getFirst());
                     }
                 }
             }

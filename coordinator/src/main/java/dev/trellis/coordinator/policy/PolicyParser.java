@@ -247,8 +247,17 @@ final class PolicyParser {
     }
 
     private static String noPort(String text) {
-        String t = text.indexOf(':') >= 0 && Definitions.prefix(text) != null ? "[" + text + "]" : text;
+        String t = text.indexOf(':') >= 0 && !text.startsWith("[") && isIp(text) ? "[" + text + "]" : text;
         return "'" + text + "' has no port: write " + t + ":* for all ports, or e.g. " + t + ":22";
+    }
+
+    private static boolean isIp(String text) {
+        try {
+            IpPrefix.parse(text);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     /** Splits {@code target:ports} at the last ':'; {@code [v6]:ports} is accepted too. */

@@ -47,8 +47,15 @@ public record Subject(String userLogin, List<String> tags, List<InetAddress> add
      * Groups, {@code *} and autogroups name many nodes and are refused.
      */
     public static Subject parse(String selectorText, Policy p) throws PolicyException {
+        String text = selectorText.strip();
         try {
-            return (p == null ? Definitions.NONE : p.definitions()).subject(selectorText.strip());
+            if (p == null && text.startsWith("tag:")) { // without a policy no tag is defined, and any may be named
+                if (!Definitions.TAG.matcher(text).matches()) {
+                    throw new IllegalArgumentException("'" + text + "' is not a valid tag");
+                }
+                return tagged(text);
+            }
+            return (p == null ? Definitions.NONE : p.definitions()).subject(text);
         } catch (IllegalArgumentException e) {
             throw new PolicyException(e.getMessage());
         }
