@@ -21,8 +21,7 @@ final class Evaluator {
 
     static boolean allows(List<Rule> rules, Identity src, Identity dst, int proto, int port) {
         for (Rule r : rules) {
-            if (Protocols.allows(r.protos(), proto) && srcHit(r, src) != null
-                    && !dstHits(r, src, dst, OptionalInt.of(port), OptionalInt.of(proto)).isEmpty()) {
+            if (Protocols.allows(r.protos(), proto) && srcHit(r, src) != null && reaches(r, src, dst, proto, port)) {
                 return true;
             }
         }
@@ -86,6 +85,19 @@ final class Evaluator {
             }
         }
         return null;
+    }
+
+    /** {@link #dstHits} for one connection, without allocating: the hot path of policy tests. */
+    private static boolean reaches(Rule r, Identity src, Identity dst, int proto, int port) {
+        boolean portsCount = Protocols.hasPorts(proto);
+        for (Rule.Dst d : r.dst()) {
+            boolean selected = d.selector() instanceof Selector.Self ? Selector.Self.matches(src, dst)
+                    : d.selector().matchesDst(dst);
+            if (selected && (!portsCount || Ports.contains(d.ports(), port))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The dst entries selecting {@code dst} (from {@code src}) that allow {@code port} under {@code proto}. */

@@ -91,22 +91,12 @@ sealed interface Selector {
     record Prefix(IpPrefix prefix, String alias) implements Selector {
         @Override
         public boolean matchesSrc(Identity who) {
-            for (IpPrefix a : who.addresses()) {
-                if (a.bits() >= prefix.bits() && Identity.overlaps(prefix, a)) {
-                    return true;
-                }
-            }
-            return false;
+            return who.hasAddressIn(prefix);
         }
 
         @Override
         public boolean matchesDst(Identity who) {
-            for (IpPrefix a : who.reach()) {
-                if (Identity.overlaps(prefix, a)) {
-                    return true;
-                }
-            }
-            return false;
+            return who.reachableIn(prefix);
         }
 
         @Override
