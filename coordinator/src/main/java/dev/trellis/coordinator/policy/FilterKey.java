@@ -1,8 +1,6 @@
 package dev.trellis.coordinator.policy;
 
-import dev.trellis.protocol.control.FilterRule;
 import java.util.Arrays;
-import java.util.List;
 
 /**
  * What a node's packet filter is a function of: the dst entries it matches and, if one of them is
@@ -13,31 +11,29 @@ final class FilterKey {
     final int[] entries;
     final boolean self;
     final long user;
-    /** The distinct rules of the non-self entries: whose source changes make the filter stale. */
-    final int[] rules;
+    /** The source groups of the non-self entries, and of the autogroup:self entries. */
+    final int[] groups;
+    final int[] selfGroups;
+    private final int hash;
 
-    FilterKey(int[] entries, boolean self, long user, RuleIndex index) {
+    FilterKey(int[] entries, long user, RuleIndex index) {
         this.entries = entries;
-        this.self = self;
+        this.groups = Arrays.stream(entries).filter(e -> !index.entries.get(e).self())
+                .map(e -> index.groupOf[index.entries.get(e).rule()]).distinct().toArray();
+        this.selfGroups = Arrays.stream(entries).filter(e -> index.entries.get(e).self())
+                .map(e -> index.groupOf[index.entries.get(e).rule()]).distinct().toArray();
+        this.self = selfGroups.length > 0;
         this.user = self ? user : 0;
-        this.rules = Arrays.stream(entries).filter(e -> !index.entries.get(e).self())
-                .map(e -> index.entries.get(e).rule()).distinct().toArray();
+        this.hash = Arrays.hashCode(entries) * 31 + Long.hashCode(this.user);
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof FilterKey k && self == k.self && user == k.user && Arrays.equals(entries, k.entries);
+        return o instanceof FilterKey k && hash == k.hash && user == k.user && Arrays.equals(entries, k.entries);
     }
 
     @Override
     public int hashCode() {
-        return Arrays.hashCode(entries) * 31 + Long.hashCode(user) + (self ? 1 : 0);
-    }
-
-    /** The filter shared by every node with this key, and when it was last known current. */
-    static final class Shared {
-        int refs;
-        long checkedAt = -1;
-        List<FilterRule> rules;
+        return hash;
     }
 }

@@ -1,12 +1,10 @@
 package dev.trellis.coordinator.policy;
 
 import dev.trellis.protocol.control.FilterRule;
-import dev.trellis.protocol.control.FilterRule.PortRange;
 import dev.trellis.protocol.control.Node;
 import dev.trellis.protocol.net.IpPrefix;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -21,12 +19,11 @@ import java.util.Set;
  *
  * <p>Each node keeps bitsets of the rules it matches as a source, as a destination and (if it is
  * a user's node) through autogroup:self, so {@link #visible} is a few long ANDs. An upsert that
- * changes who a node is costs O(selectors + dst entries), plus marking the rules whose source set
- * it entered, left or changed addresses in. Filters are built per {@link FilterKey} (shared by
- * nodes that match the same dst entries) and rebuilt lazily, only when one of their rules' source
- * sets (or, for autogroup:self, the user's nodes) changed since they were last built. A rebuilt
- * filter equal to the previous one keeps the previous List instance, so callers may compare
- * filters by identity to decide whether to send one.
+ * changes who a node is costs O(selectors + dst entries + source groups); one that changes
+ * nothing the policy looks at (keys, endpoints, names) costs a few comparisons. Filters are
+ * shared by nodes that match the same dst entries and rebuilt lazily, only when a source list
+ * they use changed (see {@link Filters}); {@link #filterFor} returns the same List instance until
+ * the node's filter content changes, so callers may compare filters by identity.
  */
 public final class PolicyState {
     /** Stands in for a login not yet given to {@link #putUser}: no selector can name it. */
@@ -34,25 +31,25 @@ public final class PolicyState {
 
     private final boolean open;
     private final RuleIndex index;
+    private final Filters filters;
     private final Map<Long, NodeState> nodes = new HashMap<>();
     private final Map<Long, String> logins = new HashMap<>();
     private final Map<Long, UserState> users = new HashMap<>();
     private final List<NodeState> slots = new ArrayList<>();
     private final ArrayDeque<Integer> freeSlots = new ArrayDeque<>();
-    private final BitSet[] srcMembers;
-    private final long[] ruleChangedAt;
-    private final List<?>[] srcIps;
-    private final boolean[] srcIpsCurrent;
-    private final Map<FilterKey, FilterKey.Shared> filters = new HashMap<>();
+    /** Advances on every change that can affect a filter; filters remember the epoch they were checked at. */
     private long epoch;
 
     private static final class NodeState {
         Node node;
         int slot;
         boolean tagged;
+        List<PrefixSet.Item> addresses;
         RuleIndex.NodeMatch match;
-        FilterKey key;
+        Filters.Shared filter;
+        /** What {@link #filterFor} last returned, and from which shared filter. */
         List<FilterRule> last;
+        Filters.Shared lastFrom;
     }
 
     private static final class UserState {
@@ -64,14 +61,28 @@ public final class PolicyState {
     public PolicyState(Policy policy) {
         this.open = policy == null || policy.allowsAll();
         this.index = policy == null ? new RuleIndex(List.of()) : policy.index();
-        int n = index.ruleCount;
-        srcMembers = new BitSet[n];
-        for (int i = 0; i < n; i++) {
-            srcMembers[i] = new BitSet();
-        }
-        ruleChangedAt = new long[n];
-        srcIps = new List<?>[n];
-        srcIpsCurrent = new boolean[n];
+        this.filters = new Filters(index, new Filters.Nodes() {
+            @Override
+            public List<PrefixSet.Item> addresses(int slot) {
+                return slots.get(slot).addresses;
+            }
+
+            @Override
+            public void selfSources(long user, int rule, List<PrefixSet.Item> out) {
+                for (long id : users.get(user).nodes) {
+                    NodeState n = nodes.get(id);
+                    if (!n.tagged && RuleIndex.has(n.match.src(), rule)) {
+                        out.addAll(n.addresses);
+                    }
+                }
+            }
+
+            @Override
+            public long userChangedAt(long user) {
+                UserState u = users.get(user);
+                return u == null ? epoch : u.changedAt;
+            }
+        });
     }
 
     /** Tells the state a user's login name; nodes of a user without one match no user selector. */
@@ -82,27 +93,28 @@ public final class PolicyState {
         UserState u = users.get(userId);
         if (u != null && !open) {
             for (Long id : List.copyOf(u.nodes)) {
-                apply(nodes.get(id), nodes.get(id).node, true);
+                NodeState s = nodes.get(id);
+                apply(s, s.node, true);
             }
         }
     }
 
     /** Adds or replaces a node; only its id, user, tags, addresses and allowed IPs matter here. */
     public void upsert(Node node) {
-        NodeState old = nodes.get(node.id());
-        if (old == null) {
-            NodeState s = new NodeState();
-            s.slot = freeSlots.isEmpty() ? slots.size() : freeSlots.pop();
-            if (s.slot == slots.size()) {
-                slots.add(s);
-            } else {
-                slots.set(s.slot, s);
-            }
-            nodes.put(node.id(), s);
-            apply(s, node, true);
-        } else {
-            apply(old, node, false);
+        NodeState s = nodes.get(node.id());
+        if (s != null) {
+            apply(s, node, false);
+            return;
         }
+        s = new NodeState();
+        s.slot = freeSlots.isEmpty() ? slots.size() : freeSlots.pop();
+        if (s.slot == slots.size()) {
+            slots.add(s);
+        } else {
+            slots.set(s.slot, s);
+        }
+        nodes.put(node.id(), s);
+        apply(s, node, true);
     }
 
     public void remove(long nodeId) {
@@ -112,18 +124,14 @@ public final class PolicyState {
         }
         epoch++;
         if (!open) {
-            forEachRule(s.match.src(), r -> {
-                srcMembers[r].clear(s.slot);
-                sourceChanged(r);
-            });
-            releaseKey(s.key);
+            for (int g = 0; g < index.groupRule.length; g++) {
+                if (RuleIndex.has(s.match.src(), index.groupRule[g])) {
+                    filters.member(g, s.slot, false, epoch);
+                }
+            }
+            filters.release(s.filter);
         }
-        UserState u = users.get(s.node.user());
-        u.nodes.remove(nodeId);
-        u.changedAt = epoch;
-        if (u.nodes.isEmpty()) {
-            users.remove(s.node.user());
-        }
+        leaveUser(s.node.user(), nodeId);
         slots.set(s.slot, null);
         freeSlots.push(s.slot);
     }
@@ -160,22 +168,15 @@ public final class PolicyState {
         if (open) {
             return FilterRule.ALLOW_ALL;
         }
-        FilterKey.Shared shared = filters.get(s.key);
-        if (shared.checkedAt < epoch) {
-            if (stale(s.key, shared.checkedAt)) {
-                List<FilterRule> built = build(s.key);
-                if (!built.equals(shared.rules)) {
-                    shared.rules = built;
-                }
-            }
-            shared.checkedAt = epoch;
-        }
-        List<FilterRule> result = shared.rules;
-        if (s.last != result) {
-            if (s.last != null && s.last.equals(result)) {
-                return s.last;
+        List<FilterRule> result = filters.current(s.filter, epoch);
+        if (result != s.last) {
+            // From the same shared filter a new instance means new content; after the node's
+            // key changed, the new filter may still be equal to what it had.
+            if (s.lastFrom != s.filter && s.last != null && s.last.equals(result)) {
+                result = s.last;
             }
             s.last = result;
+            s.lastFrom = s.filter;
         }
         return result;
     }
@@ -183,21 +184,15 @@ public final class PolicyState {
     /** (Re)evaluates {@code s} as {@code node}; nothing happens unless who the node is changed. */
     private void apply(NodeState s, Node node, boolean force) {
         Node before = s.node;
-        if (!force && before != null && before.user() == node.user() && before.tags().equals(node.tags())
+        s.node = node;
+        if (!force && before.user() == node.user() && before.tags().equals(node.tags())
                 && before.addresses().equals(node.addresses()) && before.allowedIps().equals(node.allowedIps())) {
-            s.node = node;
             return;
         }
         epoch++;
-        s.node = node;
         s.tagged = !node.tags().isEmpty();
         if (before != null && before.user() != node.user()) {
-            UserState u = users.get(before.user());
-            u.nodes.remove(node.id());
-            u.changedAt = epoch;
-            if (u.nodes.isEmpty()) {
-                users.remove(before.user());
-            }
+            leaveUser(before.user(), node.id());
         }
         UserState u = users.computeIfAbsent(node.user(), k -> new UserState());
         u.nodes.add(node.id());
@@ -205,32 +200,37 @@ public final class PolicyState {
         if (open) {
             return;
         }
+        boolean moved = before == null || !before.addresses().equals(node.addresses());
+        if (moved) {
+            s.addresses = node.addresses().stream().map(PrefixSet.Item::of).toList();
+        }
         RuleIndex.NodeMatch old = s.match;
         RuleIndex.NodeMatch now = index.evaluate(identity(node));
         s.match = now;
-        boolean moved = before == null || !before.addresses().equals(node.addresses());
-        for (int w = 0; w < index.words; w++) {
-            long was = old == null ? 0 : old.src()[w];
-            long is = now.src()[w];
-            long touched = moved ? was | is : was ^ is;
-            while (touched != 0) {
-                int r = w * 64 + Long.numberOfTrailingZeros(touched);
-                touched &= touched - 1;
-                srcMembers[r].set(s.slot, (is & (1L << r)) != 0);
-                sourceChanged(r);
+        for (int g = 0; g < index.groupRule.length; g++) {
+            boolean was = old != null && RuleIndex.has(old.src(), index.groupRule[g]);
+            boolean is = RuleIndex.has(now.src(), index.groupRule[g]);
+            if (was != is || (moved && is)) {
+                filters.member(g, s.slot, is, epoch);
             }
         }
-        boolean self = false;
-        for (int e : now.entries()) {
-            self |= index.entries.get(e).self();
-        }
-        FilterKey key = new FilterKey(now.entries(), self, node.user(), index);
-        if (!key.equals(s.key)) {
-            if (s.key != null) {
-                releaseKey(s.key);
+        FilterKey key = new FilterKey(now.entries(), node.user(), index);
+        if (s.filter == null || !key.equals(s.filter.key)) {
+            Filters.Shared previous = s.filter;
+            s.filter = filters.acquire(key);
+            if (previous != null) {
+                filters.release(previous);
             }
-            filters.computeIfAbsent(key, k -> new FilterKey.Shared()).refs++;
-            s.key = key;
+        }
+    }
+
+    private void leaveUser(long user, long nodeId) {
+        UserState u = users.get(user);
+        u.nodes.remove(nodeId);
+        u.changedAt = epoch;
+        if (u.nodes.isEmpty()) {
+            users.remove(user);
+            filters.forgetUser(user);
         }
     }
 
@@ -249,114 +249,5 @@ public final class PolicyState {
         Set<IpPrefix> all = new LinkedHashSet<>(node.addresses());
         all.addAll(node.allowedIps());
         return List.copyOf(all);
-    }
-
-    private void sourceChanged(int rule) {
-        if (!index.anySource[rule]) { // a "*" source is "*" whoever comes and goes
-            ruleChangedAt[rule] = epoch;
-            srcIpsCurrent[rule] = false;
-        }
-    }
-
-    private void releaseKey(FilterKey key) {
-        FilterKey.Shared shared = filters.get(key);
-        if (--shared.refs == 0) {
-            filters.remove(key);
-        }
-    }
-
-    private boolean stale(FilterKey key, long since) {
-        if (since < 0) {
-            return true;
-        }
-        for (int r : key.rules) {
-            if (ruleChangedAt[r] > since) {
-                return true;
-            }
-        }
-        return key.self && users.get(key.user).changedAt > since;
-    }
-
-    /** One rule per acl rule the node matches (two if it also matches through autogroup:self), merged. */
-    private List<FilterRule> build(FilterKey key) {
-        List<FilterRule> out = new ArrayList<>();
-        int i = 0;
-        while (i < key.entries.length) {
-            int rule = index.entries.get(key.entries[i]).rule();
-            Set<PortRange> ranges = new LinkedHashSet<>();
-            Set<PortRange> selfRanges = new LinkedHashSet<>();
-            for (; i < key.entries.length && index.entries.get(key.entries[i]).rule() == rule; i++) {
-                RuleIndex.Entry e = index.entries.get(key.entries[i]);
-                (e.self() ? selfRanges : ranges).addAll(e.ranges());
-            }
-            List<Integer> protos = index.protos.get(rule);
-            if (!ranges.isEmpty()) {
-                add(out, sources(rule), ranges, protos);
-            }
-            if (!selfRanges.isEmpty()) {
-                add(out, selfSources(rule, key.user), selfRanges, protos);
-            }
-        }
-        return List.copyOf(out);
-    }
-
-    /** Adds a rule, merged into an earlier one with the same sources and protocols. */
-    private static void add(List<FilterRule> out, List<String> src, Set<PortRange> ranges, List<Integer> protos) {
-        if (src.isEmpty()) {
-            return; // nobody can send this: a rule would only cost the node memory
-        }
-        for (int j = 0; j < out.size(); j++) {
-            FilterRule f = out.get(j);
-            if (f.ipProto().equals(protos) && f.srcIps().equals(src)) {
-                Set<PortRange> merged = new LinkedHashSet<>(f.dstPorts());
-                merged.addAll(ranges);
-                out.set(j, new FilterRule(src, List.copyOf(merged), protos));
-                return;
-            }
-        }
-        out.add(new FilterRule(src, List.copyOf(ranges), protos));
-    }
-
-    /** The rule's sources: "*", or its members' addresses and its literal prefixes, aggregated. */
-    @SuppressWarnings("unchecked")
-    private List<String> sources(int rule) {
-        if (index.anySource[rule]) {
-            return List.of("*");
-        }
-        if (!srcIpsCurrent[rule]) {
-            List<IpPrefix> all = new ArrayList<>(index.literalSources.get(rule));
-            BitSet members = srcMembers[rule];
-            for (int slot = members.nextSetBit(0); slot >= 0; slot = members.nextSetBit(slot + 1)) {
-                all.addAll(slots.get(slot).node.addresses());
-            }
-            List<String> built = PrefixSet.aggregate(all);
-            if (!built.equals(srcIps[rule])) {
-                srcIps[rule] = built;
-            }
-            srcIpsCurrent[rule] = true;
-        }
-        return (List<String>) srcIps[rule];
-    }
-
-    /** For autogroup:self: the sources of {@code rule} that are {@code user}'s own untagged nodes. */
-    private List<String> selfSources(int rule, long user) {
-        List<IpPrefix> all = new ArrayList<>();
-        for (long id : users.get(user).nodes) {
-            NodeState n = nodes.get(id);
-            if (!n.tagged && (n.match.src()[rule >>> 6] & (1L << rule)) != 0) {
-                all.addAll(n.node.addresses());
-            }
-        }
-        return PrefixSet.aggregate(all);
-    }
-
-    private static void forEachRule(long[] bits, java.util.function.IntConsumer action) {
-        for (int w = 0; w < bits.length; w++) {
-            long b = bits[w];
-            while (b != 0) {
-                action.accept(w * 64 + Long.numberOfTrailingZeros(b));
-                b &= b - 1;
-            }
-        }
     }
 }

@@ -2,8 +2,8 @@ package dev.trellis.coordinator.policy;
 
 import dev.trellis.protocol.net.IpPrefix;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -16,9 +16,26 @@ import java.util.List;
 final class PrefixSet {
     private PrefixSet() {}
 
-    /** A prefix as a 128-bit number: IPv4 in the low 32 bits of {@code lo}, width 32. */
-    private record P(long hi, long lo, int bits, int width) {
-        static P of(IpPrefix p) {
+    /**
+     * A prefix as a 128-bit number (IPv4 in the low 32 bits of {@code lo}, width 32) with its
+     * text. Nodes keep theirs, so that aggregating 10,000 node addresses neither unpacks nor
+     * formats an address again.
+     */
+    static final class Item implements Comparable<Item> {
+        final long hi;
+        final long lo;
+        final int bits;
+        final int width;
+        private String text;
+
+        private Item(long hi, long lo, int bits, int width) {
+            this.hi = hi;
+            this.lo = lo;
+            this.bits = bits;
+            this.width = width;
+        }
+
+        static Item of(IpPrefix p) {
             byte[] a = p.address();
             long hi = 0;
             long lo = 0;
@@ -29,90 +46,98 @@ final class PrefixSet {
                     lo = (lo << 8) | (a[i] & 0xff);
                 }
             }
-            return new P(hi, lo, p.bits(), a.length * 8);
+            Item item = new Item(hi, lo, p.bits(), a.length * 8);
+            item.text = Selector.Prefix.text(p);
+            return item;
         }
 
-        /** Bit {@code i} counted from the most significant bit of the address. */
-        private boolean bit(int i) {
-            int fromLow = width - 1 - i;
-            return fromLow >= 64 ? (hi >>> (fromLow - 64) & 1) != 0 : (lo >>> fromLow & 1) != 0;
-        }
-
-        private P with(int i, boolean value, int newBits) {
-            int fromLow = width - 1 - i;
-            long h = hi;
-            long l = lo;
-            if (fromLow >= 64) {
-                h = value ? h | (1L << (fromLow - 64)) : h & ~(1L << (fromLow - 64));
-            } else {
-                l = value ? l | (1L << fromLow) : l & ~(1L << fromLow);
+        @Override
+        public int compareTo(Item o) {
+            int c = Integer.compare(width, o.width);
+            if (c == 0) {
+                c = Long.compareUnsigned(hi, o.hi);
             }
-            return new P(h, l, newBits, width);
+            if (c == 0) {
+                c = Long.compareUnsigned(lo, o.lo);
+            }
+            return c != 0 ? c : Integer.compare(bits, o.bits);
         }
 
-        boolean covers(P o) {
-            if (o.bits < bits) {
-                return false;
-            }
-            for (int i = 0; i < bits; i++) { // short loops: prefixes differ early, hosts are few bits long
-                if (bit(i) != o.bit(i)) {
-                    return false;
-                }
-            }
-            return true;
+        /** The host bits below the prefix, as masks over (hi, lo). */
+        private long hostMaskHi() {
+            int host = width - bits;
+            return host <= 64 ? 0 : host >= 128 ? -1L : (1L << (host - 64)) - 1;
         }
 
-        /** The sibling-pair parent if {@code this} is the lower and {@code o} the upper half of one. */
-        P parentWith(P o) {
-            if (bits != o.bits || bits == 0 || bit(bits - 1) || !o.bit(bits - 1)) {
+        private long hostMaskLo() {
+            int host = width - bits;
+            return host >= 64 ? -1L : (1L << host) - 1;
+        }
+
+        boolean covers(Item o) {
+            return width == o.width && o.bits >= bits && ((hi ^ o.hi) & ~hostMaskHi()) == 0
+                    && ((lo ^ o.lo) & ~hostMaskLo()) == 0;
+        }
+
+        /** The parent if {@code this} is the lower and {@code o} the upper half of one prefix. */
+        Item parentWith(Item o) {
+            if (width != o.width || bits != o.bits || bits == 0) {
                 return null;
             }
-            P lowered = o.with(bits - 1, false, bits);
-            return lowered.hi == hi && lowered.lo == lo ? with(bits - 1, false, bits - 1) : null;
+            int d = width - bits; // the bit that tells the halves apart, counted from bit 0
+            long bitHi = d >= 64 ? 1L << (d - 64) : 0;
+            long bitLo = d < 64 ? 1L << d : 0;
+            if ((hi & bitHi) != 0 || (lo & bitLo) != 0 || (hi | bitHi) != o.hi || (lo | bitLo) != o.lo) {
+                return null;
+            }
+            return new Item(hi, lo, bits - 1, width);
         }
 
         String text() {
-            byte[] a = new byte[width / 8];
-            for (int i = 0; i < a.length; i++) {
-                int fromLow = (a.length - 1 - i) * 8;
-                a[i] = (byte) (fromLow >= 64 ? hi >>> (fromLow - 64) : lo >>> fromLow);
+            if (text == null) {
+                byte[] a = new byte[width / 8];
+                for (int i = 0; i < a.length; i++) {
+                    int fromLow = (a.length - 1 - i) * 8;
+                    a[i] = (byte) (fromLow >= 64 ? hi >>> (fromLow - 64) : lo >>> fromLow);
+                }
+                text = Selector.Prefix.text(new IpPrefix(a, bits));
             }
-            return Selector.Prefix.text(new IpPrefix(a, bits));
+            return text;
         }
     }
 
-    private static final Comparator<P> ORDER = Comparator.comparingInt(P::width)
-            .thenComparing(P::hi, Long::compareUnsigned)
-            .thenComparing(P::lo, Long::compareUnsigned)
-            .thenComparingInt(P::bits);
-
     static List<String> aggregate(Collection<IpPrefix> prefixes) {
-        List<P> all = new ArrayList<>(prefixes.size());
+        List<Item> items = new ArrayList<>(prefixes.size());
         for (IpPrefix p : prefixes) {
-            all.add(P.of(p));
+            items.add(Item.of(p));
         }
-        all.sort(ORDER);
+        return aggregateItems(items);
+    }
+
+    static List<String> aggregateItems(List<Item> items) {
+        Item[] all = items.toArray(Item[]::new);
+        Arrays.sort(all);
         // Sorted by address then length, a covering prefix comes before what it covers; merging
         // sibling halves on a stack then yields the minimal cover in one pass.
-        List<P> stack = new ArrayList<>();
-        for (P p : all) {
-            if (!stack.isEmpty() && stack.getLast().width == p.width && stack.getLast().covers(p)) {
+        Item[] stack = new Item[all.length];
+        int top = 0;
+        for (Item p : all) {
+            if (top > 0 && stack[top - 1].covers(p)) {
                 continue;
             }
-            stack.add(p);
-            while (stack.size() >= 2) {
-                P parent = stack.get(stack.size() - 2).parentWith(stack.getLast());
+            stack[top++] = p;
+            while (top >= 2) {
+                Item parent = stack[top - 2].parentWith(stack[top - 1]);
                 if (parent == null) {
                     break;
                 }
-                stack.removeLast();
-                stack.set(stack.size() - 1, parent);
+                stack[--top - 1] = parent;
             }
         }
-        List<String> out = new ArrayList<>(stack.size());
-        for (P p : stack) {
-            out.add(p.text());
+        String[] out = new String[top];
+        for (int i = 0; i < top; i++) {
+            out[i] = stack[i].text();
         }
-        return List.copyOf(out);
+        return List.of(out);
     }
 }

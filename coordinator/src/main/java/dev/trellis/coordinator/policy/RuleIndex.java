@@ -1,12 +1,14 @@
 package dev.trellis.coordinator.policy;
 
 import dev.trellis.protocol.control.FilterRule.PortRange;
-import dev.trellis.protocol.net.IpPrefix;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A policy's rules precompiled for evaluation over many nodes: each distinct selector once, the
@@ -32,9 +34,16 @@ final class RuleIndex {
     private final int[][] entriesBySelector;
     private final int[] selfEntries;
     final List<Entry> entries;
-    final boolean[] anySource;
-    final List<List<IpPrefix>> literalSources;
     final List<List<Integer>> protos;
+    /**
+     * Rules with the same sources share a source group, whose members' addresses are aggregated
+     * once for all of them: policies repeat sources (autogroup:member, a team's group) a lot.
+     */
+    final int[] groupOf;
+    /** One rule of each source group: a node is a member when it is a source of that rule. */
+    final int[] groupRule;
+    final boolean[] groupAnySource;
+    final List<List<PrefixSet.Item>> groupLiterals;
 
     RuleIndex(List<Rule> rules) {
         ruleCount = rules.size();
@@ -43,20 +52,35 @@ final class RuleIndex {
         List<List<Integer>> entriesBy = new ArrayList<>();
         List<Entry> flat = new ArrayList<>();
         List<Integer> self = new ArrayList<>();
-        anySource = new boolean[ruleCount];
-        List<List<IpPrefix>> literals = new ArrayList<>();
         List<List<Integer>> ps = new ArrayList<>();
         List<long[]> srcBy = new ArrayList<>();
+        Map<Set<Selector>, Integer> groups = new HashMap<>();
+        List<Integer> groupRules = new ArrayList<>();
+        List<Boolean> groupAny = new ArrayList<>();
+        List<List<PrefixSet.Item>> literals = new ArrayList<>();
+        groupOf = new int[ruleCount];
         for (Rule r : rules) {
-            List<IpPrefix> lit = new ArrayList<>();
+            List<PrefixSet.Item> lit = new ArrayList<>();
+            Set<Selector> sources = new HashSet<>();
+            boolean any = false;
             for (Rule.Src s : r.src()) {
                 int id = id(ids, s.selector(), srcBy, entriesBy);
                 srcBy.get(id)[r.index() >>> 6] |= 1L << r.index();
-                anySource[r.index()] |= s.selector() instanceof Selector.Any;
+                sources.add(s.selector());
+                any |= s.selector() instanceof Selector.Any;
                 if (s.selector() instanceof Selector.Prefix p) {
-                    lit.add(p.prefix());
+                    lit.add(PrefixSet.Item.of(p.prefix()));
                 }
             }
+            Integer group = groups.get(sources);
+            if (group == null) {
+                group = groupRules.size();
+                groups.put(Set.copyOf(sources), group);
+                groupRules.add(r.index());
+                groupAny.add(any);
+                literals.add(List.copyOf(lit));
+            }
+            groupOf[r.index()] = group;
             for (Rule.Dst d : r.dst()) {
                 int e = flat.size();
                 if (d.selector() instanceof Selector.Self) {
@@ -69,16 +93,20 @@ final class RuleIndex {
                     entriesBy.get(id).add(e);
                 }
             }
-            literals.add(List.copyOf(lit));
             ps.add(r.protos());
         }
+        groupRule = groupRules.stream().mapToInt(Integer::intValue).toArray();
+        groupAnySource = new boolean[groupRule.length];
+        for (int g = 0; g < groupRule.length; g++) {
+            groupAnySource[g] = groupAny.get(g);
+        }
+        groupLiterals = List.copyOf(literals);
         selectors = List.copyOf(ids.keySet());
         srcRulesBySelector = srcBy.toArray(long[][]::new);
         entriesBySelector = entriesBy.stream().map(l -> l.stream().mapToInt(Integer::intValue).toArray())
                 .toArray(int[][]::new);
         selfEntries = self.stream().mapToInt(Integer::intValue).toArray();
         entries = List.copyOf(flat);
-        literalSources = List.copyOf(literals);
         protos = List.copyOf(ps);
     }
 
@@ -130,6 +158,10 @@ final class RuleIndex {
         int[] matched = Arrays.copyOf(hits, n);
         Arrays.sort(matched);
         return new NodeMatch(src, dst, self, matched);
+    }
+
+    static boolean has(long[] bits, int rule) {
+        return (bits[rule >>> 6] & (1L << rule)) != 0;
     }
 
     static boolean intersects(long[] a, long[] b) {

@@ -44,6 +44,35 @@ class PrefixSetTest {
     }
 
     @Test
+    void ipv6AcrossTheMiddleOfTheAddress() {
+        // bits 56..72 straddle the two longs the aggregation works on
+        Random random = new Random(11);
+        for (int round = 0; round < 200; round++) {
+            List<IpPrefix> input = new ArrayList<>();
+            for (int i = 0; i < 12; i++) {
+                byte[] a = new byte[16];
+                a[0] = (byte) 0xfd;
+                a[7] = (byte) random.nextInt(4);
+                a[8] = (byte) (random.nextInt(4) << 6);
+                input.add(new IpPrefix(a, 56 + random.nextInt(17)));
+            }
+            List<IpPrefix> output = PrefixSet.aggregate(input).stream().map(IpPrefix::parse).toList();
+            for (int x = 0; x < 4; x++) {
+                for (int y = 0; y < 4; y++) {
+                    byte[] ip = new byte[16];
+                    ip[0] = (byte) 0xfd;
+                    ip[7] = (byte) x;
+                    ip[8] = (byte) (y << 6);
+                    boolean in = input.stream().anyMatch(p -> p.contains(ip));
+                    long out = output.stream().filter(p -> p.contains(ip)).count();
+                    assertThat(out).as("%s in round %d: %s", java.util.Arrays.toString(ip), round, output)
+                            .isEqualTo(in ? 1 : 0);
+                }
+            }
+        }
+    }
+
+    @Test
     void coversExactlyTheSameAddresses() {
         Random random = new Random(7);
         for (int round = 0; round < 200; round++) {
