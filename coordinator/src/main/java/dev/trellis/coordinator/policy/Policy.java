@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalInt;
+import java.util.Set;
 
 /**
  * A parsed, validated and self-tested ACL policy: immutable and thread-safe. Parsing fails with a
@@ -19,6 +20,7 @@ public final class Policy {
     private final List<Rule> rules;
     private final boolean allowsAll;
     private final List<String> warnings;
+    private final Set<String> logins;
     private final RuleIndex index;
 
     private Policy(String text, PolicyParser.Parsed parsed) {
@@ -27,6 +29,7 @@ public final class Policy {
         this.rules = parsed.rules();
         this.allowsAll = !parsed.hasAcls();
         this.warnings = parsed.warnings();
+        this.logins = parsed.logins();
         this.index = new RuleIndex(rules);
     }
 
@@ -66,6 +69,15 @@ public final class Policy {
     /** True when the policy has no {@code "acls"} key, so every connection is allowed. */
     public boolean allowsAll() {
         return allowsAll;
+    }
+
+    /**
+     * Every user login the policy names, in groups, tag owners, rules and tests: a login with no
+     * such user (a typo, or someone who has not logged in yet) selects nobody, which a caller
+     * that knows the users can point out.
+     */
+    public Set<String> userLogins() {
+        return logins;
     }
 
     /** Each tag the policy defines, with its owners as written (users, groups, tags, autogroups). */

@@ -1,7 +1,14 @@
 package dev.trellis.coordinator.policy;
 
+import static dev.trellis.coordinator.policy.JsonShapes.array;
+import static dev.trellis.coordinator.policy.JsonShapes.keys;
+import static dev.trellis.coordinator.policy.JsonShapes.nonEmpty;
+import static dev.trellis.coordinator.policy.JsonShapes.object;
+import static dev.trellis.coordinator.policy.JsonShapes.required;
+import static dev.trellis.coordinator.policy.JsonShapes.string;
+import static dev.trellis.coordinator.policy.JsonShapes.strings;
+
 import dev.trellis.coordinator.policy.JsonValue.Field;
-import dev.trellis.coordinator.policy.JsonValue.JArray;
 import dev.trellis.coordinator.policy.JsonValue.JObject;
 import dev.trellis.coordinator.policy.JsonValue.JString;
 import dev.trellis.protocol.net.IpPrefix;
@@ -11,6 +18,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Turns the HuJSON tree into definitions, rules and tests, refusing anything that could silently
@@ -27,10 +35,14 @@ final class PolicyParser {
     private static final Set<String> OWNER_AUTOGROUPS = Set.of("autogroup:admin", "autogroup:owner",
             "autogroup:member", "autogroup:it-admin", "autogroup:network-admin");
 
+    /** @param logins every user login the policy names (groups, tag owners, rules, tests) */
     record Parsed(Definitions definitions, List<Rule> rules, List<Expectation> tests, boolean hasAcls,
-            List<String> warnings) {}
+            List<String> warnings, Set<String> logins) {}
 
     private final List<String> warnings = new ArrayList<>();
+    private final Set<String> logins = new TreeSet<>();
+    /** Users named without '@' in rules and tests, which could also be mistyped host names. */
+    private final Set<String> bareNames = new TreeSet<>();
 
     static Parsed parse(JsonValue root) throws PolicyException {
         return new PolicyParser().run(root);
@@ -65,7 +77,13 @@ final class PolicyParser {
                     + "to deny everything");
         }
         List<Expectation> tests = sections.containsKey("tests") ? tests(sections.get("tests"), defs) : List.of();
-        return new Parsed(defs, rules, tests, acls != null, List.copyOf(warnings));
+        if (!hosts.isEmpty()) {
+            for (String bare : bareNames) {
+                warnings.add("'" + bare + "' is not in \"hosts\", so it is read as the user " + bare + "; write " + bare
+                        + "@ to say so");
+            }
+        }
+        return new Parsed(defs, rules, tests, acls != null, List.copyOf(warnings), Set.copyOf(logins));
     }
 
     private Map<String, Set<String>> groups(Field section) throws PolicyException {
@@ -90,6 +108,7 @@ final class PolicyParser {
                 }
                 try {
                     members.add(Definitions.login(v));
+                    logins.add(Definitions.login(v));
                 } catch (IllegalArgumentException e) {
                     throw PolicyException.at(m, e.getMessage());
                 }
@@ -155,6 +174,7 @@ final class PolicyParser {
                 } else if (!v.contains(":")) {
                     try {
                         v = Definitions.login(v);
+                        logins.add(v);
                     } catch (IllegalArgumentException e) {
                         throw PolicyException.at(o, e.getMessage());
                     }
@@ -180,7 +200,7 @@ final class PolicyParser {
             List<Rule.Src> src = new ArrayList<>();
             for (JString s : nonEmpty(required(r, keys, "src", "\"src\": [\"group:eng\"]"), "src")) {
                 try {
-                    src.add(new Rule.Src(s.value(), defs.src(s.value()), s.line(), s.column()));
+                    src.add(new Rule.Src(s.value(), named(s.value(), defs.src(s.value())), s.line(), s.column()));
                 } catch (IllegalArgumentException e) {
                     throw PolicyException.at(s, e.getMessage());
                 }
@@ -194,7 +214,9 @@ final class PolicyParser {
             }
             List<Rule.Dst> dst = new ArrayList<>();
             for (JString d : nonEmpty(required(r, keys, "dst", "\"dst\": [\"tag:server:22\"]"), "dst")) {
-                dst.add(dst(d, defs, protos));
+                Rule.Dst entry = dst(d, defs, protos);
+                named(entry.target(), entry.selector());
+                dst.add(entry);
             }
             if (dst.stream().anyMatch(d -> d.selector() instanceof Selector.Self)) {
                 for (Rule.Src s : src) {
@@ -293,7 +315,7 @@ final class PolicyParser {
             JString src = string(required(t, keys, "src", "\"src\": \"alice@example.com\"").value(), "src");
             Subject subject;
             try {
-                subject = defs.subject(src.value());
+                subject = named(src.value(), defs.subject(src.value()));
             } catch (IllegalArgumentException e) {
                 throw PolicyException.at(src, e.getMessage());
             }
@@ -308,7 +330,25 @@ final class PolicyParser {
         return List.copyOf(out);
     }
 
-    private static List<Expectation.Case> cases(Field f, Definitions defs) throws PolicyException {
+    /** Notes the user a selector names, if it names one. */
+    private Selector named(String text, Selector s) {
+        if (s instanceof Selector.User u) {
+            logins.add(u.login());
+            if (text.indexOf('@') < 0) {
+                bareNames.add(text);
+            }
+        }
+        return s;
+    }
+
+    private Subject named(String text, Subject s) {
+        if (s.userLogin() != null) {
+            named(text, new Selector.User(s.userLogin()));
+        }
+        return s;
+    }
+
+    private List<Expectation.Case> cases(Field f, Definitions defs) throws PolicyException {
         List<Expectation.Case> out = new ArrayList<>();
         if (f == null) {
             return out;
@@ -322,77 +362,11 @@ final class PolicyParser {
                     throw new IllegalArgumentException("a test destination needs one port 0-65535, e.g. "
                             + parts[0] + ":22; got '" + p + "'");
                 }
-                out.add(new Expectation.Case(c.value(), defs.subject(parts[0]), Integer.parseInt(p), c.line(), c.column()));
+                out.add(new Expectation.Case(c.value(), named(parts[0], defs.subject(parts[0])), Integer.parseInt(p),
+                        c.line(), c.column()));
             } catch (IllegalArgumentException e) {
                 throw PolicyException.at(c, e.getMessage());
             }
-        }
-        return out;
-    }
-
-    private static Map<String, Field> keys(JObject o, List<String> allowed, String what, String list)
-            throws PolicyException {
-        Map<String, Field> out = new LinkedHashMap<>();
-        for (Field f : o.fields()) {
-            if (!allowed.contains(f.key())) {
-                String hint = f.key().equals("users") ? " (use \"src\"; Trellis does not read the legacy \"users\")"
-                        : f.key().equals("ports") ? " (use \"dst\"; Trellis does not read the legacy \"ports\")"
-                        : Names.suggest(f.key(), allowed);
-                throw PolicyException.at(f, "unknown key \"" + f.key() + "\" in " + what + hint + ": it may have only "
-                        + list);
-            }
-            out.put(f.key(), f);
-        }
-        return out;
-    }
-
-    private static Field required(JObject o, Map<String, Field> keys, String key, String example)
-            throws PolicyException {
-        Field f = keys.get(key);
-        if (f == null) {
-            throw PolicyException.at(o, "missing \"" + key + "\": add e.g. " + example);
-        }
-        return f;
-    }
-
-    private static List<JString> nonEmpty(Field f, String what) throws PolicyException {
-        List<JString> out = strings(f.value(), what);
-        if (out.isEmpty()) {
-            throw PolicyException.at(f.value(), what + " is empty, so the rule allows nothing: add entries or remove "
-                    + "the rule");
-        }
-        return out;
-    }
-
-    private static JObject object(JsonValue v, String what) throws PolicyException {
-        if (v instanceof JObject o) {
-            return o;
-        }
-        throw PolicyException.at(v, what + " must be an object {…}, not " + v.kind());
-    }
-
-    private static JArray array(JsonValue v, String what) throws PolicyException {
-        if (v instanceof JArray a) {
-            return a;
-        }
-        throw PolicyException.at(v, what + " must be an array […], not " + v.kind());
-    }
-
-    private static JString string(JsonValue v, String what) throws PolicyException {
-        if (v instanceof JString s) {
-            return s;
-        }
-        throw PolicyException.at(v, what + " must be a string, not " + v.kind());
-    }
-
-    private static List<JString> strings(JsonValue v, String what) throws PolicyException {
-        List<JString> out = new ArrayList<>();
-        for (JsonValue item : array(v, what).items()) {
-            JString s = string(item, "each entry of " + what);
-            if (!s.value().equals(s.value().strip()) || s.value().isEmpty()) {
-                throw PolicyException.at(s, "'" + s.value() + "' in " + what + " is empty or has surrounding spaces");
-            }
-            out.add(s);
         }
         return out;
     }

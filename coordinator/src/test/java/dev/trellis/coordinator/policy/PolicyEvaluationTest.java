@@ -135,7 +135,10 @@ class PolicyEvaluationTest {
 
     @Test
     void testsThatPassLeaveThePolicyParsed() throws Exception {
-        assertThat(policy().warnings()).isEmpty();
+        Policy p = policy();
+        assertThat(p.warnings()).containsExactly(
+                "'bob' is not in \"hosts\", so it is read as the user bob; write bob@ to say so");
+        assertThat(p.userLogins()).containsExactlyInAnyOrder("alice@example.com", "bob", "carol@example.com", "dave");
     }
 
     @Test

@@ -167,6 +167,25 @@ class PolicyValidationTest {
     }
 
     @Test
+    void anUndefinedHostIsAUserAndSaysSo() throws Exception {
+        // Local logins have no '@', so a name that is not a host must be read as a user; the
+        // policy's own tests catch the mistake, and a warning points at it.
+        String text = withRule("{\"action\": \"accept\", \"src\": [\"*\"], \"dst\": [\"dbx:5432\"]}")
+                .replace("\"acls\": [\n    {\"action\": \"accept\", \"src\": [\"*\"], \"dst\": [\"*:*\"]},", "\"acls\": [");
+        Policy p = Policy.parse(text);
+        assertThat(p.warnings()).containsExactly(
+                "'dbx' is not in \"hosts\", so it is read as the user dbx; write dbx@ to say so");
+        assertThat(p.allows(PolicyEvaluationTest.ip("100.64.0.1"), Subject.user("dbx"), 6, 5432)).isTrue();
+        assertThat(p.allows(PolicyEvaluationTest.ip("100.64.0.1"), PolicyEvaluationTest.ip("100.64.0.7"), 6, 5432))
+                .isFalse();
+        assertThat(error(text.replace("\"acls\": [", "\"tests\": [{\"src\": \"bob\", \"accept\": [\"db:5432\"]}],\n"
+                + "  \"acls\": [")))
+                .hasMessageContaining("bob → db:5432 (tcp) should be accepted but is denied; acls[0] at line 7 allows "
+                        + "* → dbx:5432, but dst 100.64.0.7 is not dbx");
+        assertThat(Policy.parse(text.replace("dbx:", "dbx@:")).warnings()).isEmpty();
+    }
+
+    @Test
     void warningsForLegalButSurprisingPolicies() throws Exception {
         Policy open = Policy.parse("{\"groups\": {\"group:none\": []}}");
         assertThat(open.allowsAll()).isTrue();
