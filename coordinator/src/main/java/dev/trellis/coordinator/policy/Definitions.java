@@ -3,6 +3,8 @@ package dev.trellis.coordinator.policy;
 import dev.trellis.protocol.net.IpLiterals;
 import dev.trellis.protocol.net.IpPrefix;
 import java.net.InetAddress;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -16,6 +18,12 @@ import java.util.regex.Pattern;
  * IllegalArgumentExceptions whose message is meant for the policy's author.
  */
 record Definitions(Map<String, Set<String>> groups, Map<String, IpPrefix> hosts, Map<String, List<String>> tagOwners) {
+    Definitions {
+        groups = Collections.unmodifiableMap(new LinkedHashMap<>(groups));
+        hosts = Collections.unmodifiableMap(new LinkedHashMap<>(hosts));
+        tagOwners = Collections.unmodifiableMap(new LinkedHashMap<>(tagOwners));
+    }
+
     static final Pattern TAG = Pattern.compile("tag:[A-Za-z0-9][A-Za-z0-9_-]*");
     static final Pattern GROUP = Pattern.compile("group:[A-Za-z0-9][A-Za-z0-9._-]*");
     static final Pattern HOST = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");

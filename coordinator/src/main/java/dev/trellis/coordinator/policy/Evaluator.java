@@ -72,7 +72,8 @@ final class Evaluator {
         }
         if (reasons.isEmpty()) {
             reasons.add(rules.isEmpty() ? "the policy has no rules, so everything is denied"
-                    : anySrc ? "no rule lets " + src + " reach " + dst + " on any port"
+                    : anySrc ? "no rule with " + src + " among its sources reaches " + dst
+                            + (proto.isPresent() ? " with proto " + Protocols.name(proto.getAsInt()) : "")
                     : "no rule has " + src + " among its sources");
         }
         return new Explanation(false, List.of(), reasons);

@@ -56,7 +56,7 @@ public final class Policy {
         return p;
     }
 
-    /** The exact text the policy was parsed from. */
+    /** The exact text the policy was parsed from (decoded, with a leading byte-order mark if it had one). */
     public String text() {
         return text;
     }

@@ -202,7 +202,8 @@ final class PolicyParser {
                 try {
                     src.add(new Rule.Src(s.value(), named(s.value(), defs.src(s.value())), s.line(), s.column()));
                 } catch (IllegalArgumentException e) {
-                    throw PolicyException.at(s, e.getMessage());
+                    throw PolicyException.at(s, withPort(s.value(), defs) ? "a source has no port: write '"
+                            + splitPort(s.value())[0] + "' (ports belong to destinations)" : e.getMessage());
                 }
             }
             List<Integer> protos = List.of();
@@ -256,6 +257,18 @@ final class PolicyParser {
             return new Rule.Dst(text, parts[0], sel, ports, d.line(), d.column());
         } catch (IllegalArgumentException e) {
             throw PolicyException.at(d, e.getMessage());
+        }
+    }
+
+    /** Whether {@code text} is a valid selector followed by a port, as a destination would be. */
+    private static boolean withPort(String text, Definitions defs) {
+        try {
+            String[] parts = splitPort(text);
+            defs.src(parts[0]);
+            Ports.parse(parts[1]);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
         }
     }
 

@@ -149,6 +149,8 @@ class PolicyValidationTest {
                 .hasMessageContaining("is not a user login");
         assertThat(error(withRule("{\"action\": \"accept\", \"src\": [\" bob\"], \"dst\": [\"*:*\"]}")))
                 .hasMessageContaining("is empty or has surrounding spaces");
+        assertThat(error(withRule("{\"action\": \"accept\", \"src\": [\"tag:server:22\"], \"dst\": [\"*:*\"]}")))
+                .hasMessage("line 7, column 34: a source has no port: write 'tag:server' (ports belong to destinations)");
     }
 
     @Test
