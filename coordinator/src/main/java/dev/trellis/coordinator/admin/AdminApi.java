@@ -87,8 +87,9 @@ public final class AdminApi implements Handler {
         Objects.requireNonNull(tailnet, "tailnet");
         Objects.requireNonNull(clock, "clock");
         new UserRoutes(tailnet).register(this);
-        new KeyRoutes(tailnet.store(), clock).register(this);
+        new KeyRoutes(tailnet.store(), clock).withTagCheck(tailnet::checkTags).register(this);
         new NodeRoutes(tailnet, clock).register(this);
+        new PolicyRoutes(tailnet).register(this);
     }
 
     /** {@code inner} behind {@code auth}, with the API's JSON errors: for other admin endpoints (metrics). */

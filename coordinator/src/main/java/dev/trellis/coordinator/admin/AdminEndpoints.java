@@ -32,7 +32,7 @@ public final class AdminEndpoints implements AutoCloseable {
     /** Adds the main port's admin routes to {@code router}. */
     public static AdminEndpoints install(Router router) {
         AdminEndpoints e = new AdminEndpoints();
-        for (String method : new String[] {"GET", "POST", "DELETE"}) {
+        for (String method : new String[] {"GET", "POST", "PUT", "DELETE"}) {
             router.prefix(method, AdminApi.PREFIX, e.api);
         }
         router.route("GET", "/metrics", e.metrics);

@@ -61,14 +61,14 @@ public final class AdminSocket implements AutoCloseable {
         AdminAuth auth = AdminAuth.localPeers(ownUid);
         AdminApi api = new AdminApi(tailnet, clock, auth);
         Router router = new Router();
-        for (String method : new String[] {"GET", "POST", "DELETE"}) {
+        for (String method : new String[] {"GET", "POST", "PUT", "DELETE"}) {
             router.prefix(method, AdminApi.PREFIX, api);
         }
         router.route("GET", "/metrics", metrics);
         HttpServer server;
         try {
             server = HttpServer.unix(socket, AdminApi.guard(auth, router),
-                    HttpLimits.defaults().withMaxBodyBytes(AdminApi.MAX_BODY_BYTES).withMaxConnections(MAX_CONNECTIONS));
+                    HttpLimits.defaults().withMaxBodyBytes(dev.trellis.coordinator.store.StoredPolicy.MAX_TEXT_BYTES + 1L).withMaxConnections(MAX_CONNECTIONS));
         } catch (IOException e) {
             throw new IOException("cannot open the admin socket: " + e.getMessage() + " (is another coordinator"
                     + " using data directory " + dataDir + "? stop it, or give this one its own --data-dir)", e);

@@ -24,6 +24,14 @@ final class KeyRoutes {
     private final Store store;
     private final Clock clock;
 
+    /** Refuses tags the ACL policy does not define. */
+    private java.util.function.Consumer<List<String>> tagCheck = tags -> { };
+
+    KeyRoutes withTagCheck(java.util.function.Consumer<List<String>> check) {
+        this.tagCheck = check;
+        return this;
+    }
+
     KeyRoutes(Store store, Clock clock) {
         this.store = store;
         this.clock = clock;
@@ -61,6 +69,7 @@ final class KeyRoutes {
         boolean ephemeral = body.bool("ephemeral", false);
         Instant expiration = future(body.time("expiration", now.plus(DEFAULT_PRE_AUTH_KEY_LIFETIME)), now);
         List<String> tags = tags(body.strings("tags", false));
+        tagCheck.accept(tags);
         IssuedPreAuthKey issued = store.createPreAuthKey(u.id(), reusable, ephemeral, expiration, tags);
         return Reply.created(Map.of("preAuthKey", PreAuthKeyView.of(issued.key(), u.name(), now),
                 "key", issued.text()));

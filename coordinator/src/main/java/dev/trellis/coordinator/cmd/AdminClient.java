@@ -48,14 +48,25 @@ final class AdminClient {
      * @throws IOException a coordinator runs but could not be asked
      */
     Optional<byte[]> send(String method, String path, Object body) throws AdminApiException, IOException {
+        byte[] json = body == null ? null : AdminJson.write(body);
+        return exchange(method, path, json, "application/json");
+    }
+
+    /** {@link #send} with a text body sent as it is (a HuJSON policy). */
+    Optional<byte[]> sendText(String method, String path, String text, String contentType)
+            throws AdminApiException, IOException {
+        return exchange(method, path, text.getBytes(java.nio.charset.StandardCharsets.UTF_8), contentType);
+    }
+
+    private Optional<byte[]> exchange(String method, String path, byte[] body, String contentType)
+            throws AdminApiException, IOException {
         if (Files.notExists(socket, LinkOption.NOFOLLOW_LINKS)) {
             return Optional.empty();
         }
         HttpResult r;
         try (Http1Client client = Http1Client.unix(socket, CONNECT_TIMEOUT,
                 ClientLimits.defaults().withTimeouts(ANSWER_TIMEOUT, ANSWER_TIMEOUT))) {
-            byte[] json = body == null ? null : AdminJson.write(body);
-            r = client.send(method, path, json == null ? Map.of() : Map.of("Content-Type", "application/json"), json);
+            r = client.send(method, path, body == null ? Map.of() : Map.of("Content-Type", contentType), body);
         } catch (ConnectException e) {
             return Optional.empty(); // a socket file nobody listens on: no coordinator runs
         } catch (IOException e) {

@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 @Command(name = "trellis-coordinator", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "The Trellis coordination server: logins, keys and netmaps for one network.",
         subcommands = {ServeCommand.class, UsersCommand.class, PreAuthKeysCommand.class, NodesCommand.class,
-                ApiKeysCommand.class})
+                PolicyCommand.class, ApiKeysCommand.class})
 public final class TrellisCoordinator {
     private TrellisCoordinator() {}
 

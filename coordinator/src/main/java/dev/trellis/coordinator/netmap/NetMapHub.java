@@ -98,6 +98,15 @@ public final class NetMapHub {
         }
     }
 
+    public Optional<UserProfile> user(long id) {
+        lock.lock();
+        try {
+            return Optional.ofNullable(users.get(id));
+        } finally {
+            lock.unlock();
+        }
+    }
+
     public Optional<Node> node(long id) {
         lock.lock();
         try {

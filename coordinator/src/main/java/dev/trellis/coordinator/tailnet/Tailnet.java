@@ -4,6 +4,9 @@ import dev.trellis.coordinator.cluster.Change;
 import dev.trellis.coordinator.cluster.ChangeBus;
 import dev.trellis.coordinator.cluster.LocalChangeBus;
 import dev.trellis.coordinator.netmap.NetMapHub;
+import dev.trellis.coordinator.policy.Explanation;
+import dev.trellis.coordinator.policy.PolicyException;
+import dev.trellis.coordinator.store.StoredPolicy;
 import dev.trellis.coordinator.netmap.PeerPolicy;
 import dev.trellis.coordinator.store.AuthCompletion;
 import dev.trellis.coordinator.store.AuthRequest;
@@ -27,6 +30,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -55,6 +59,7 @@ public final class Tailnet implements AutoCloseable {
     private volatile boolean closing;
     private final ChangeBus bus;
     private final Replication replication;
+    private final TailnetPolicy policy;
     private final ScheduledExecutorService timers =
             Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("tailnet-timers").factory());
 
@@ -73,6 +78,7 @@ public final class Tailnet implements AutoCloseable {
         this.clock = Objects.requireNonNull(clock);
         this.bus = Objects.requireNonNull(bus);
         this.hub = new NetMapHub(policy, new DnsConfig(config.domain(), null, null), clock, keepAlive, new Presence());
+        this.policy = new TailnetPolicy(store, hub);
         this.replication = new Replication(store, hub, clock, new Replication.Target() {
             @Override
             public void reloadPolicy() {
@@ -116,8 +122,48 @@ public final class Tailnet implements AutoCloseable {
         }
     }
 
-    /** Reads the policy in force from the store and applies it; see {@link #setPolicy}. */
+    /** Reads the policy in force from the store and applies it, if it changed; see {@link #setPolicy}. */
     private void loadPolicy() {
+        policy.reload();
+    }
+
+    // ---- ACL policy
+
+    /** The policy in force, as saved; empty when none is set (everyone may reach everyone). */
+    public Optional<StoredPolicy> policy() {
+        return policy.stored();
+    }
+
+    /**
+     * Makes {@code text} the policy: parsed, its tests run, saved, and applied to every node
+     * here and (through the change bus) at the other coordinators. Returns what was saved and
+     * the policy's warnings.
+     *
+     * @throws PolicyException it does not parse or a test fails (with line and column); the
+     *     policy in force stays
+     */
+    public PolicySaved setPolicy(String text, String author) throws PolicyException {
+        TailnetPolicy.Saved saved = policy.save(text, author);
+        bus.publish(new Change.PolicyChanged());
+        return new PolicySaved(saved.stored(), saved.warnings());
+    }
+
+    /** What {@link #setPolicy} saved, and the warnings its author should read. */
+    public record PolicySaved(StoredPolicy stored, List<String> warnings) {}
+
+    /** Checks {@code text} as {@link #setPolicy} would, saving nothing; returns its warnings. */
+    public static List<String> checkPolicy(String text) throws PolicyException {
+        return TailnetPolicy.check(text);
+    }
+
+    /** Which rule lets {@code src} reach {@code dst} (node names, addresses, users, tags), or why none does. */
+    public Explanation explain(String src, String dst, OptionalInt port, OptionalInt proto) throws PolicyException {
+        return policy.explain(src, dst, port, proto);
+    }
+
+    /** Refuses tags the policy does not define (see {@link TailnetPolicy#checkTags}). */
+    public void checkTags(List<String> tags) {
+        policy.checkTags(tags);
     }
 
     public NetMapHub hub() {
@@ -304,6 +350,7 @@ public final class Tailnet implements AutoCloseable {
     }
 
     public Node setTags(long nodeId, List<String> tags) {
+        checkTags(tags);
         Node n = store.setTags(nodeId, tags);
         published(n);
         return n;
