@@ -166,13 +166,15 @@ final class PolicyCommand {
 
         @Override
         public Integer call() throws Exception {
+            // DST[:PORT]: a bare IPv6 address has colons but no port; [v6]:port and name:port do.
             String host = dst;
             String port = null;
             int colon = dst.lastIndexOf(':');
-            if (colon > 0 && dst.substring(colon + 1).chars().allMatch(Character::isDigit)
-                    && !dst.substring(colon + 1).isEmpty() && (dst.indexOf(':') == colon || dst.startsWith("["))) {
+            String suffix = colon < 0 ? "" : dst.substring(colon + 1);
+            boolean bareAddress = dev.trellis.protocol.net.IpLiterals.parseAddress(dst) != null;
+            if (colon > 0 && !bareAddress && !suffix.isEmpty() && suffix.chars().allMatch(Character::isDigit)) {
                 host = dst.substring(0, colon);
-                port = dst.substring(colon + 1);
+                port = suffix;
                 if (host.startsWith("[") && host.endsWith("]")) {
                     host = host.substring(1, host.length() - 1);
                 }

@@ -50,7 +50,7 @@ final class AdminFixture implements AutoCloseable {
         tailnet.start();
         Router router = new Router();
         AdminApi api = new AdminApi(tailnet, clock, AdminAuth.apiKeys(store, clock));
-        for (String m : new String[] {"GET", "POST", "DELETE"}) {
+        for (String m : new String[] {"GET", "POST", "PUT", "DELETE"}) {
             router.prefix(m, AdminApi.PREFIX, api);
         }
         http = HttpServer.tcp(new InetSocketAddress("127.0.0.1", 0), null, router, HttpLimits.defaults());
