@@ -114,7 +114,12 @@ final class PolicyCommand {
         @Override
         public Integer call() throws Exception {
             String text = read(file);
-            Optional<byte[]> answer = admin().sendText("PUT", PATH, text, HUJSON);
+            Optional<byte[]> answer;
+            try {
+                answer = admin().sendText("PUT", PATH, text, HUJSON);
+            } catch (dev.trellis.coordinator.admin.AdminApiException e) {
+                throw "bad_policy".equals(e.code()) ? new IllegalArgumentException("policy refused: " + e.getMessage()) : e;
+            }
             long version;
             if (answer.isPresent()) {
                 JsonNode tree = AdminJson.tree(answer.get());
