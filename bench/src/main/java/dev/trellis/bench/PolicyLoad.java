@@ -4,9 +4,8 @@ import dev.trellis.coordinator.netmap.MapSession;
 import dev.trellis.coordinator.netmap.NetMapHub;
 import dev.trellis.coordinator.netmap.PeerPolicy;
 import dev.trellis.coordinator.policy.Policy;
-import dev.trellis.coordinator.policy.PolicyState;
+import dev.trellis.coordinator.tailnet.AclPeerPolicy;
 import dev.trellis.protocol.control.DnsConfig;
-import dev.trellis.protocol.control.FilterRule;
 import dev.trellis.protocol.control.Hostinfo;
 import dev.trellis.protocol.control.Node;
 import dev.trellis.protocol.control.PreparedMapResponse;
@@ -90,7 +89,7 @@ public final class PolicyLoad {
         out("rules", ruleCount);
 
         measure("allow", PeerPolicy.allowAll(), null);
-        measure("policy", new StatePolicy(policy), text);
+        measure("policy", new AclPeerPolicy(policy), text);
     }
 
     /** One hub with every node streaming, then the changes. */
@@ -152,7 +151,7 @@ public final class PolicyLoad {
                     if (policyText != null) {
                         String edited = policyText.replaceFirst("\"dst\": \\[\"tag:t\\d+:22\"\\]",
                                 "\"dst\": [\"tag:t" + random.nextInt(tags) + ":22\"]");
-                        hub.setPolicy(new StatePolicy(Policy.parse(edited)));
+                        hub.setPolicy(new AclPeerPolicy(Policy.parse(edited)));
                     } else {
                         hub.setPolicy(PeerPolicy.allowAll());
                     }
@@ -254,40 +253,6 @@ public final class PolicyLoad {
                 Thread.onSpinWait();
             }
             return fullPeers;
-        }
-    }
-
-    /** The ACL policy as the hub asks it (the coordinator's own adapter is package-private). */
-    static final class StatePolicy implements PeerPolicy {
-        private final PolicyState state;
-
-        StatePolicy(Policy p) {
-            state = new PolicyState(p);
-        }
-
-        @Override
-        public void putUser(long userId, String loginName) {
-            state.putUser(userId, loginName);
-        }
-
-        @Override
-        public void upsert(Node node) {
-            state.upsert(node);
-        }
-
-        @Override
-        public void remove(long nodeId) {
-            state.remove(nodeId);
-        }
-
-        @Override
-        public boolean visible(long viewerId, long peerId) {
-            return state.visible(viewerId, peerId);
-        }
-
-        @Override
-        public List<FilterRule> filterFor(long nodeId) {
-            return state.filterFor(nodeId);
         }
     }
 

@@ -7,11 +7,14 @@ import dev.trellis.protocol.control.FilterRule;
 import dev.trellis.protocol.control.Node;
 import java.util.List;
 
-/** The ACL policy as the map hub asks it: a {@link PolicyState} over the hub's nodes. */
-final class AclPeerPolicy implements PeerPolicy {
+/**
+ * The ACL policy as the map hub asks it: a {@link PolicyState} over the hub's nodes. Public for
+ * the benchmarks, which drive a hub with it directly.
+ */
+public final class AclPeerPolicy implements PeerPolicy {
     private final PolicyState state;
 
-    AclPeerPolicy(Policy policy) {
+    public AclPeerPolicy(Policy policy) {
         this.state = new PolicyState(policy);
     }
 

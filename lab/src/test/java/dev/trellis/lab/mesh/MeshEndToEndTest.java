@@ -12,11 +12,9 @@ import dev.trellis.protocol.localapi.PeerStatus;
 import dev.trellis.protocol.localapi.Status;
 import dev.trellis.protocol.net.IpPrefix;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -375,16 +373,7 @@ class MeshEndToEndTest {
   }
 
   private static void report(String event, Object... keyValues) {
-    StringBuilder line = new StringBuilder("LAB event=" + event);
-    for (int i = 0; i + 1 < keyValues.length; i += 2) {
-      line.append(' ').append(keyValues[i]).append('=').append(keyValues[i + 1]);
-    }
-    System.out.println(line);
-    try {
-      Files.writeString(Mesh.logDirFor(MeshEndToEndTest.class).resolve("measurements.log"), line + "\n",
-          StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    Measurements.report(MeshEndToEndTest.class, event, keyValues);
+  }
   }
 }

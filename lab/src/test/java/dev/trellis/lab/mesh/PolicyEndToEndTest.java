@@ -14,7 +14,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -298,16 +297,7 @@ class PolicyEndToEndTest {
   }
 
   private static void report(String event, Object... keyValues) {
-    StringBuilder line = new StringBuilder("LAB event=" + event);
-    for (int i = 0; i + 1 < keyValues.length; i += 2) {
-      line.append(' ').append(keyValues[i]).append('=').append(keyValues[i + 1]);
-    }
-    System.out.println(line);
-    try {
-      Files.writeString(Mesh.logDirFor(PolicyEndToEndTest.class).resolve("measurements.log"), line + "\n",
-          StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    Measurements.report(PolicyEndToEndTest.class, event, keyValues);
+  }
   }
 }
