@@ -375,5 +375,4 @@ class MeshEndToEndTest {
   private static void report(String event, Object... keyValues) {
     Measurements.report(MeshEndToEndTest.class, event, keyValues);
   }
-  }
 }

@@ -299,5 +299,4 @@ class PolicyEndToEndTest {
   private static void report(String event, Object... keyValues) {
     Measurements.report(PolicyEndToEndTest.class, event, keyValues);
   }
-  }
 }
