@@ -26,6 +26,16 @@ public interface PeerPolicy {
     boolean visible(long viewerId, long peerId);
 
     /**
+     * A number shared by nodes that see, and are seen by, exactly the same nodes, so that a
+     * policy change can be compared per group of nodes rather than per pair. Numbers are only
+     * compared with others taken from the same instance in the same pass. The default gives
+     * every node its own class, which is always correct.
+     */
+    default long visibilityClass(long nodeId) {
+        return nodeId;
+    }
+
+    /**
      * The packet filter {@code nodeId} applies to traffic arriving from its peers. The same
      * instance is returned until the filter changes, so the hub can tell cheaply whether to send it.
      */
@@ -52,6 +62,11 @@ public interface PeerPolicy {
         @Override
         public boolean visible(long viewerId, long peerId) {
             return true;
+        }
+
+        @Override
+        public long visibilityClass(long nodeId) {
+            return 0;
         }
 
         @Override

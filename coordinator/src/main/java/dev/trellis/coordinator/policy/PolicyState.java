@@ -39,6 +39,24 @@ public final class PolicyState {
     private final ArrayDeque<Integer> freeSlots = new ArrayDeque<>();
     /** Advances on every change that can affect a filter; filters remember the epoch they were checked at. */
     private long epoch;
+    /** Interned visibility classes (see {@link #visibilityClass}); rebuilt when it outgrows the nodes. */
+    private final Map<VisibilityKey, Integer> classes = new HashMap<>();
+
+    /** Everything {@link #visible} looks at, besides the other node. */
+    private record VisibilityKey(long[] src, long[] dst, long[] self, boolean tagged, long user) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof VisibilityKey k && tagged == k.tagged && user == k.user
+                    && java.util.Arrays.equals(src, k.src) && java.util.Arrays.equals(dst, k.dst)
+                    && java.util.Arrays.equals(self, k.self);
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Arrays.hashCode(src) * 31 + java.util.Arrays.hashCode(dst) * 17
+                    + java.util.Arrays.hashCode(self) + Boolean.hashCode(tagged) + Long.hashCode(user);
+        }
+    }
 
     private static final class NodeState {
         Node node;
@@ -153,6 +171,31 @@ public final class PolicyState {
         }
         return a.node.user() == b.node.user() && !a.tagged && !b.tagged
                 && (RuleIndex.intersects(x.src(), y.self()) || RuleIndex.intersects(y.src(), x.self()));
+    }
+
+    /**
+     * Nodes with the same class see, and are seen by, exactly the same nodes: {@code
+     * visible(x, a) == visible(x, b)} for every x when {@code a} and {@code b} share a class. A
+     * policy change is then diffed per pair of classes, not per pair of nodes. -1 for an unknown
+     * node. Class numbers are stable while the state lives, unless the table outgrows the nodes
+     * (then it is rebuilt and earlier numbers mean nothing): compare numbers taken together.
+     */
+    public int visibilityClass(long nodeId) {
+        NodeState s = nodes.get(nodeId);
+        if (s == null) {
+            return -1;
+        }
+        if (open) {
+            return 0;
+        }
+        if (classes.size() > 4 * nodes.size() + 64) {
+            classes.clear();
+        }
+        // The user matters only for autogroup:self, which never applies to tagged nodes.
+        long user = !s.tagged && index.hasSelfRules() ? s.node.user() : Long.MIN_VALUE;
+        RuleIndex.NodeMatch m = s.match;
+        return classes.computeIfAbsent(new VisibilityKey(m.src(), m.dst(), m.self(), s.tagged, user),
+                k -> classes.size());
     }
 
     /**

@@ -160,6 +160,11 @@ final class RuleIndex {
         return new NodeMatch(src, dst, self, matched);
     }
 
+    /** Whether some rule names autogroup:self (then a user's own nodes relate to each other). */
+    boolean hasSelfRules() {
+        return selfEntries.length > 0;
+    }
+
     static boolean has(long[] bits, int rule) {
         return (bits[rule >>> 6] & (1L << rule)) != 0;
     }

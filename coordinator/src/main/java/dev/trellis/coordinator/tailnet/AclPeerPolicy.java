@@ -39,6 +39,11 @@ public final class AclPeerPolicy implements PeerPolicy {
     }
 
     @Override
+    public long visibilityClass(long nodeId) {
+        return state.visibilityClass(nodeId);
+    }
+
+    @Override
     public List<FilterRule> filterFor(long nodeId) {
         return state.filterFor(nodeId);
     }

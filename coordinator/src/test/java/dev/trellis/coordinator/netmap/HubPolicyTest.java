@@ -54,6 +54,12 @@ class HubPolicyTest {
             return group.containsKey(viewerId) && Objects.equals(group.get(viewerId), group.get(peerId));
         }
 
+        /** Nodes of one group relate alike to everyone: the hub diffs a policy change per group. */
+        @Override
+        public long visibilityClass(long nodeId) {
+            return group.getOrDefault(nodeId, "").hashCode();
+        }
+
         @Override
         public List<FilterRule> filterFor(long nodeId) {
             return filters.computeIfAbsent(group.get(nodeId),

@@ -130,6 +130,22 @@ class PolicyStateScaleTest {
                 assertThat(state.visible(v.id(), p.id())).as("visible(%s, %s)", v, p).isEqualTo(expected);
             }
         }
+        // Nodes of one visibility class relate alike to every node (what the hub's policy diff relies on).
+        Map<Integer, Node> firstOfClass = new HashMap<>();
+        for (Node n : all) {
+            firstOfClass.putIfAbsent(state.visibilityClass(n.id()), n);
+        }
+        assertThat(firstOfClass.size()).as("classes for %d nodes", all.size()).isLessThan(all.size());
+        for (int i = 0; i < 40; i++) {
+            Node a = all.get(random.nextInt(all.size()));
+            Node rep = firstOfClass.get(state.visibilityClass(a.id()));
+            for (Node x : all) {
+                if (x.id() != a.id() && x.id() != rep.id()) {
+                    assertThat(state.visible(x.id(), a.id())).as("class of %s and %s seen from %s", a, rep, x)
+                            .isEqualTo(state.visible(x.id(), rep.id()));
+                }
+            }
+        }
         for (int i = 0; i < 15; i++) {
             Node d = all.get(random.nextInt(all.size()));
             List<FilterRule> filter = state.filterFor(d.id());
