@@ -125,9 +125,9 @@ public final class PolicyLoad {
         }
         out(label + "_visible_peers_avg", peers / nodeCount);
 
-        List<Long> callerNanos = new ArrayList<>();
-        List<Long> lastArrival = new ArrayList<>();
-        List<Long> affected = new ArrayList<>();
+        List<List<Long>> callerNanos = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+        List<List<Long>> lastArrival = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+        List<List<Long>> affected = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
         long nextId = nodeCount + 1;
         for (int k = 0; k < changes; k++) {
             int kind = k % 3;
@@ -157,7 +157,7 @@ public final class PolicyLoad {
                     }
                 }
             }
-            callerNanos.add(System.nanoTime() - start);
+            callerNanos.get(kind).add(System.nanoTime() - start);
             awaitQuiet(sinks, mark);
             long last = 0;
             long count = 0;
@@ -167,24 +167,30 @@ public final class PolicyLoad {
                     last = Math.max(last, s.firstAfterMark() - mark);
                 }
             }
-            affected.add(count);
+            affected.get(kind).add(count);
             if (count > 0) {
-                lastArrival.add(last);
+                lastArrival.get(kind).add(last);
             }
             say(label + ": change " + (k + 1) + "/" + changes + " (" + kindName(kind) + "): " + count
                     + " streams, last after " + ms(last) + " ms");
         }
-        Percentiles caller = new Percentiles(callerNanos.stream().mapToLong(Long::longValue).toArray());
-        out(label + "_change_caller_p50_ms", String.format(Locale.ROOT, "%.2f", caller.at(50) / 1e6));
-        out(label + "_change_caller_p99_ms", String.format(Locale.ROOT, "%.2f", caller.at(99) / 1e6));
-        if (!lastArrival.isEmpty()) {
-            Percentiles all = new Percentiles(lastArrival.stream().mapToLong(Long::longValue).toArray());
-            out(label + "_change_all_affected_p50_ms", ms(all.at(50)));
-            out(label + "_change_all_affected_p99_ms", ms(all.at(99)));
+        for (int kind = 0; kind < 3; kind++) {
+            if (callerNanos.get(kind).isEmpty()) {
+                continue;
+            }
+            String k = label + "_" + kindName(kind).replace(' ', '_');
+            Percentiles caller = new Percentiles(callerNanos.get(kind).stream().mapToLong(Long::longValue).toArray());
+            out(k + "_caller_p50_ms", String.format(Locale.ROOT, "%.2f", caller.at(50) / 1e6));
+            out(k + "_caller_p99_ms", String.format(Locale.ROOT, "%.2f", caller.at(99) / 1e6));
+            if (!lastArrival.get(kind).isEmpty()) {
+                Percentiles all = new Percentiles(lastArrival.get(kind).stream().mapToLong(Long::longValue).toArray());
+                out(k + "_all_affected_p50_ms", ms(all.at(50)));
+                out(k + "_all_affected_p99_ms", ms(all.at(99)));
+            }
+            Percentiles aff = new Percentiles(affected.get(kind).stream().mapToLong(Long::longValue).toArray());
+            out(k + "_affected_streams_p50", aff.at(50));
+            out(k + "_affected_streams_max", aff.max());
         }
-        Percentiles aff = new Percentiles(affected.stream().mapToLong(Long::longValue).toArray());
-        out(label + "_affected_streams_p50", aff.at(50));
-        out(label + "_affected_streams_max", aff.max());
         hub.closeAll();
     }
 
