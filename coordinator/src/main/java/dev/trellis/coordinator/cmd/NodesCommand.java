@@ -6,6 +6,7 @@ import dev.trellis.coordinator.admin.AdminJson;
 import dev.trellis.coordinator.admin.NodeView;
 import dev.trellis.coordinator.store.Node;
 import dev.trellis.coordinator.store.Store;
+import dev.trellis.coordinator.tailnet.Tailnet;
 import dev.trellis.coordinator.store.StoreNotFoundException;
 import dev.trellis.coordinator.store.User;
 import java.io.PrintWriter;
@@ -197,7 +198,10 @@ final class NodesCommand {
             } catch (IllegalArgumentException e) {
                 throw new ParameterException(spec.commandLine(), e.getMessage());
             }
-            NodeView n = change("POST", path(id, "tags"), Map.of("tags", checked), s -> s.setTags(id, checked));
+            NodeView n = change("POST", path(id, "tags"), Map.of("tags", checked), s -> {
+                Tailnet.checkTags(s, checked);
+                return s.setTags(id, checked);
+            });
             print(n, "node " + n.id() + " (" + n.name() + "): " + (n.tags().isEmpty() ? "no tags"
                     : "tags " + String.join(",", n.tags())));
             return 0;

@@ -6,6 +6,7 @@ import dev.trellis.coordinator.admin.PreAuthKeyView;
 import dev.trellis.coordinator.store.IssuedPreAuthKey;
 import dev.trellis.coordinator.store.PreAuthKey;
 import dev.trellis.coordinator.store.Store;
+import dev.trellis.coordinator.tailnet.Tailnet;
 import dev.trellis.coordinator.store.StoreNotFoundException;
 import dev.trellis.coordinator.store.User;
 import java.io.PrintWriter;
@@ -73,6 +74,7 @@ final class PreAuthKeysCommand {
             try (Store store = data.open()) {
                 User u = store.userByName(user).orElseThrow(() -> new StoreNotFoundException(
                         "no user '" + user + "': create it with `trellis-coordinator users create " + user + "`"));
+                Tailnet.checkTags(store, checked);
                 IssuedPreAuthKey key = store.createPreAuthKey(u.id(), reusable, ephemeral,
                         Instant.now().plus(expiration), checked);
                 spec.commandLine().getOut().println(key.text());

@@ -166,6 +166,11 @@ public final class Tailnet implements AutoCloseable {
         policy.checkTags(tags);
     }
 
+    /** The same check against the policy saved in {@code store}, for commands that work on the store directly. */
+    public static void checkTags(Store store, List<String> tags) {
+        TailnetPolicy.checkTags(store, tags);
+    }
+
     public NetMapHub hub() {
         return hub;
     }

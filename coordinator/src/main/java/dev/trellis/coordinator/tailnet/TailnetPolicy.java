@@ -87,7 +87,23 @@ final class TailnetPolicy {
 
     /** Tags may be given to nodes only once the policy names them in tagOwners (with no policy, any tag). */
     synchronized void checkTags(List<String> tags) {
-        Policy p = current;
+        checkTags(current, tags);
+    }
+
+    /** {@link #checkTags(List)} against the policy stored in {@code store}, for commands that work on the store. */
+    static void checkTags(Store store, List<String> tags) {
+        Optional<StoredPolicy> stored = store.currentPolicy();
+        if (stored.isEmpty() || tags.isEmpty()) {
+            return;
+        }
+        try {
+            checkTags(Policy.parse(stored.get().text()), tags);
+        } catch (PolicyException e) {
+            // The coordinator refuses to apply it too and keeps the one in force; nothing to check against here.
+        }
+    }
+
+    private static void checkTags(Policy p, List<String> tags) {
         if (p == null) {
             return;
         }

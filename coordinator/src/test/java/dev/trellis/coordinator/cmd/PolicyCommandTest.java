@@ -93,6 +93,15 @@ class PolicyCommandTest {
         assertThat(good.err()).doesNotContain("no coordinator");
     }
 
+    @Test
+    void tagsOutsideTagOwnersAreRefusedAlsoWhenCommandsWorkOnTheStore() throws Exception {
+        assertThat(cli.run("policy", "set", file("p.hujson", POLICY).toString()).code()).isZero();
+        Cli.Result refused = cli.run("preauthkeys", "create", "--user", "alice", "--tags", "tag:nope");
+        assertThat(refused.code()).isNotZero();
+        assertThat(refused.err()).contains("tag:nope", "tagOwners");
+        assertThat(cli.run("preauthkeys", "create", "--user", "alice", "--tags", "tag:server").code()).isZero();
+    }
+
     private void startCoordinator() throws Exception {
         CoordinatorConfig d = CoordinatorConfig.defaults(dataDir);
         coordinator = Coordinator.start(new CoordinatorConfig(new InetSocketAddress("127.0.0.1", 0), null, dataDir,
