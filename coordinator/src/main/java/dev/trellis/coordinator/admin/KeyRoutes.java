@@ -24,10 +24,10 @@ final class KeyRoutes {
     private final Store store;
     private final Clock clock;
 
-    /** Refuses tags the ACL policy does not define. */
-    private java.util.function.Consumer<List<String>> tagCheck = tags -> { };
+    /** Refuses tags the ACL policy does not define, or that the key's user (the login given) does not own. */
+    private java.util.function.BiConsumer<List<String>, String> tagCheck = (tags, owner) -> { };
 
-    KeyRoutes withTagCheck(java.util.function.Consumer<List<String>> check) {
+    KeyRoutes withTagCheck(java.util.function.BiConsumer<List<String>, String> check) {
         this.tagCheck = check;
         return this;
     }
@@ -69,7 +69,7 @@ final class KeyRoutes {
         boolean ephemeral = body.bool("ephemeral", false);
         Instant expiration = future(body.time("expiration", now.plus(DEFAULT_PRE_AUTH_KEY_LIFETIME)), now);
         List<String> tags = tags(body.strings("tags", false));
-        tagCheck.accept(tags);
+        tagCheck.accept(tags, u.loginName());
         IssuedPreAuthKey issued = store.createPreAuthKey(u.id(), reusable, ephemeral, expiration, tags);
         return Reply.created(Map.of("preAuthKey", PreAuthKeyView.of(issued.key(), u.name(), now),
                 "key", issued.text()));

@@ -199,7 +199,7 @@ final class NodesCommand {
                 throw new ParameterException(spec.commandLine(), e.getMessage());
             }
             NodeView n = change("POST", path(id, "tags"), Map.of("tags", checked), s -> {
-                Tailnet.checkTags(s, checked);
+                Tailnet.checkTags(s, checked, null);
                 return s.setTags(id, checked);
             });
             print(n, "node " + n.id() + " (" + n.name() + "): " + (n.tags().isEmpty() ? "no tags"

@@ -74,7 +74,7 @@ final class PreAuthKeysCommand {
             try (Store store = data.open()) {
                 User u = store.userByName(user).orElseThrow(() -> new StoreNotFoundException(
                         "no user '" + user + "': create it with `trellis-coordinator users create " + user + "`"));
-                Tailnet.checkTags(store, checked);
+                Tailnet.checkTags(store, checked, u.loginName());
                 IssuedPreAuthKey key = store.createPreAuthKey(u.id(), reusable, ephemeral,
                         Instant.now().plus(expiration), checked);
                 spec.commandLine().getOut().println(key.text());

@@ -86,6 +86,28 @@ public final class Policy {
     }
 
     /**
+     * Whether user {@code login} may give {@code tag} to nodes (e.g. with a pre-auth key): the
+     * tag's owners name the user, a group the user is in, or {@code autogroup:member}. Trellis
+     * has no admin roles, so {@code autogroup:admin} and the like name nobody here; admins act
+     * through the coordinator's own commands, which may give any tag the policy defines.
+     */
+    public boolean mayOwnTag(String login, String tag) {
+        List<String> owners = definitions.tagOwners().get(tag);
+        if (owners == null || login == null) {
+            return false;
+        }
+        for (String o : owners) {
+            if (o.equals(login) || o.equals("autogroup:member")) {
+                return true;
+            }
+            if (o.startsWith("group:") && definitions.groups().getOrDefault(o, java.util.Set.of()).contains(login)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
      * Whether {@code src} may open a connection to {@code dst} with IANA protocol {@code proto}
      * (6 = TCP, 17 = UDP, 1 = ICMP…) on {@code port}; the port is ignored for protocols without ports.
      */

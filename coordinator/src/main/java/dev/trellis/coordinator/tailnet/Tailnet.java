@@ -161,14 +161,17 @@ public final class Tailnet implements AutoCloseable {
         return policy.explain(src, dst, port, proto);
     }
 
-    /** Refuses tags the policy does not define (see {@link TailnetPolicy#checkTags}). */
-    public void checkTags(List<String> tags) {
-        policy.checkTags(tags);
+    /**
+     * Refuses tags the policy does not define, or that {@code owner} (a user's login, or null for
+     * an admin) does not own (see {@link TailnetPolicy#checkTags}).
+     */
+    public void checkTags(List<String> tags, String owner) {
+        policy.checkTags(tags, owner);
     }
 
     /** The same check against the policy saved in {@code store}, for commands that work on the store directly. */
-    public static void checkTags(Store store, List<String> tags) {
-        TailnetPolicy.checkTags(store, tags);
+    public static void checkTags(Store store, List<String> tags, String owner) {
+        TailnetPolicy.checkTags(store, tags, owner);
     }
 
     public NetMapHub hub() {
@@ -355,7 +358,7 @@ public final class Tailnet implements AutoCloseable {
     }
 
     public Node setTags(long nodeId, List<String> tags) {
-        checkTags(tags);
+        checkTags(tags, null);
         Node n = store.setTags(nodeId, tags);
         published(n);
         return n;

@@ -85,25 +85,29 @@ final class TailnetPolicy {
         return p.explain(subject(src, p), subject(dst, p), port, proto);
     }
 
-    /** Tags may be given to nodes only once the policy names them in tagOwners (with no policy, any tag). */
-    synchronized void checkTags(List<String> tags) {
-        checkTags(current, tags);
+    /**
+     * Tags may be given to nodes only once the policy names them in tagOwners (with no policy,
+     * any tag); by a user (a pre-auth key's), only tags the user owns. {@code owner} null: an
+     * admin, who may give any tag the policy defines.
+     */
+    synchronized void checkTags(List<String> tags, String owner) {
+        checkTags(current, tags, owner);
     }
 
-    /** {@link #checkTags(List)} against the policy stored in {@code store}, for commands that work on the store. */
-    static void checkTags(Store store, List<String> tags) {
+    /** {@link #checkTags(List, String)} against the policy stored in {@code store}, for commands that work on the store. */
+    static void checkTags(Store store, List<String> tags, String owner) {
         Optional<StoredPolicy> stored = store.currentPolicy();
         if (stored.isEmpty() || tags.isEmpty()) {
             return;
         }
         try {
-            checkTags(Policy.parse(stored.get().text()), tags);
+            checkTags(Policy.parse(stored.get().text()), tags, owner);
         } catch (PolicyException e) {
             // The coordinator refuses to apply it too and keeps the one in force; nothing to check against here.
         }
     }
 
-    private static void checkTags(Policy p, List<String> tags) {
+    private static void checkTags(Policy p, List<String> tags, String owner) {
         if (p == null) {
             return;
         }
@@ -111,6 +115,10 @@ final class TailnetPolicy {
             if (!p.tagOwners().containsKey(t)) {
                 throw new IllegalArgumentException(t + " is not in the policy's tagOwners: add it there first"
                         + " (`trellis-coordinator policy get` shows the policy)");
+            }
+            if (owner != null && !p.mayOwnTag(owner, t)) {
+                throw new IllegalArgumentException(owner + " does not own " + t + ": the policy's tagOwners give it to "
+                        + String.join(", ", p.tagOwners().get(t)) + "; add the user there or create the key for an owner");
             }
         }
     }

@@ -100,6 +100,12 @@ class PolicyCommandTest {
         assertThat(refused.code()).isNotZero();
         assertThat(refused.err()).contains("tag:nope", "tagOwners");
         assertThat(cli.run("preauthkeys", "create", "--user", "alice", "--tags", "tag:server").code()).isZero();
+        try (Store store = Stores.open(null, dataDir)) {
+            store.createUser(NewUser.local("bob", "Bob", null));
+        }
+        Cli.Result notOwner = cli.run("preauthkeys", "create", "--user", "bob", "--tags", "tag:server");
+        assertThat(notOwner.code()).isNotZero();
+        assertThat(notOwner.err()).contains("bob does not own tag:server");
     }
 
     private void startCoordinator() throws Exception {
