@@ -135,6 +135,18 @@ done
 trl_say "trellis status on ${NODES[0]}"
 "$bin/trellis" --socket "${sock[${NODES[0]}]}" status 2>&1 | sed 's/^/    /'
 
+# ---- names: MagicDNS answers inside each node at 100.100.100.100; whois names who is behind an address
+first=${NODES[0]} second=${NODES[1]}
+if command -v dig >/dev/null 2>&1; then
+  answer=$(ip netns exec "${ns[$first]}" dig @100.100.100.100 +short +time=2 +tries=2 "$second" A 2>&1 || true)
+  trl_say "MagicDNS on $first: $second -> ${answer:-no answer}"
+  [[ $answer == "${ip4[$second]}" ]] || fail "MagicDNS on $first answered '$answer' for $second, not ${ip4[$second]}"
+else
+  trl_say "MagicDNS: skipped (no dig; apt-get install bind9-dnsutils to see it)"
+fi
+trl_say "trellis whois ${ip4[$second]} on $first"
+"$bin/trellis" --socket "${sock[$first]}" whois "${ip4[$second]}" 2>&1 | sed 's/^/    /'
+
 summary_ips=()
 for name in "${NODES[@]}"; do summary_ips+=("$name ${ip4[$name]}"); done
 avg=none
