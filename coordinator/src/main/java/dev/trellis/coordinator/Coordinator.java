@@ -77,6 +77,7 @@ public final class Coordinator implements AutoCloseable {
                 tailnet = new Tailnet(store, new TailnetConfig(url, config.domain(), config.nodeKeyExpiry(),
                         config.ephemeralTimeout(), TailnetConfig.DEFAULT_LOGIN_TIMEOUT), PeerPolicy.allowAll(),
                         Clock.systemUTC(), config.keepAlive(), bus);
+                tailnet.hub().relayMap(config.relayMap());
                 tailnet.start();
             } catch (RuntimeException e) {
                 http.close();

@@ -2,6 +2,7 @@ package dev.trellis.coordinator;
 
 import dev.trellis.coordinator.login.LoginConfig;
 import dev.trellis.coordinator.tailnet.TailnetConfig;
+import dev.trellis.protocol.control.RelayMap;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
@@ -24,6 +25,7 @@ import java.util.Objects;
  * @param ephemeralTimeout how long an ephemeral node may be offline before it is deleted
  * @param keepAlive how often a silent map stream gets a keep-alive
  * @param oidc the OpenID Connect provider users log in at; null = the built-in login page
+ * @param relayMap the relays nodes are told about; {@link RelayMap#EMPTY} = none
  */
 public record CoordinatorConfig(
         InetSocketAddress listen,
@@ -36,7 +38,16 @@ public record CoordinatorConfig(
         Duration nodeKeyExpiry,
         Duration ephemeralTimeout,
         Duration keepAlive,
-        OidcSettings oidc) {
+        OidcSettings oidc,
+        RelayMap relayMap) {
+
+    /** The settings without relays. */
+    public CoordinatorConfig(InetSocketAddress listen, URI serverUrl, Path dataDir, String databaseUrl, Path tlsCert,
+            Path tlsKey, String domain, Duration nodeKeyExpiry, Duration ephemeralTimeout, Duration keepAlive,
+            OidcSettings oidc) {
+        this(listen, serverUrl, dataDir, databaseUrl, tlsCert, tlsKey, domain, nodeKeyExpiry, ephemeralTimeout,
+                keepAlive, oidc, RelayMap.EMPTY);
+    }
 
     /** The settings without an OIDC provider (built-in login). */
     public CoordinatorConfig(InetSocketAddress listen, URI serverUrl, Path dataDir, String databaseUrl, Path tlsCert,
@@ -70,7 +81,12 @@ public record CoordinatorConfig(
 
     public CoordinatorConfig withOidc(OidcSettings settings) {
         return new CoordinatorConfig(listen, serverUrl, dataDir, databaseUrl, tlsCert, tlsKey, domain, nodeKeyExpiry,
-                ephemeralTimeout, keepAlive, settings);
+                ephemeralTimeout, keepAlive, settings, relayMap);
+    }
+
+    public CoordinatorConfig withRelayMap(RelayMap map) {
+        return new CoordinatorConfig(listen, serverUrl, dataDir, databaseUrl, tlsCert, tlsKey, domain, nodeKeyExpiry,
+                ephemeralTimeout, keepAlive, oidc, map);
     }
 
     public static final int DEFAULT_PORT = 8080;
@@ -78,6 +94,7 @@ public record CoordinatorConfig(
 
     public CoordinatorConfig {
         Objects.requireNonNull(listen, "listen");
+        relayMap = relayMap == null ? RelayMap.EMPTY : relayMap;
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(domain, "domain");
         if ((tlsCert == null) != (tlsKey == null)) {

@@ -52,6 +52,12 @@ final class ServeCommand implements Callable<Integer> {
             description = "How long an ephemeral node may be offline before it is deleted. Default: 30s.")
     Duration ephemeralTimeout;
 
+    @Option(names = "--relay-map", paramLabel = "FILE",
+            description = "The relays nodes may use (JSON/HuJSON: {\"Regions\": [{\"ID\", \"Code\", \"Name\","
+                    + " \"Relays\": [{\"Name\", \"HostName\", \"IPv4\", \"IPv6\", \"RelayPort\", \"STUNPort\"}]}]}; see docs/relay.md)."
+                    + " Default: none.")
+    Path relayMap;
+
     @Option(names = "--oidc-issuer", paramLabel = "URL",
             description = "Log users in at this OpenID Connect provider instead of the built-in login page.")
     URI oidcIssuer;
@@ -82,7 +88,8 @@ final class ServeCommand implements Callable<Integer> {
                 nodeKeyExpiry != null ? nodeKeyExpiry : base.nodeKeyExpiry(),
                 ephemeralTimeout != null ? ephemeralTimeout : base.ephemeralTimeout(),
                 base.keepAlive(),
-                oidcSettings(base.oidc()));
+                oidcSettings(base.oidc()),
+                relayMap != null ? RelayMapFile.read(relayMap) : base.relayMap());
         Coordinator coordinator = Coordinator.start(config);
         CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

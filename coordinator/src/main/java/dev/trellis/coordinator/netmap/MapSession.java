@@ -3,6 +3,7 @@ package dev.trellis.coordinator.netmap;
 import dev.trellis.protocol.control.DnsConfig;
 import dev.trellis.protocol.control.EncodedNode;
 import dev.trellis.protocol.control.FilterRule;
+import dev.trellis.protocol.control.RelayMap;
 import dev.trellis.protocol.control.PeerChange;
 import dev.trellis.protocol.control.PreparedMapResponse;
 import dev.trellis.protocol.control.UserProfile;
@@ -110,6 +111,10 @@ public final class MapSession implements AutoCloseable {
 
     void dns(DnsConfig config) {
         record(() -> pending.dns(config));
+    }
+
+    void relayMap(RelayMap map) {
+        record(() -> pending.relayMap(map));
     }
 
     private void record(Runnable change) {

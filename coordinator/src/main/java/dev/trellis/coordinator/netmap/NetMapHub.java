@@ -6,6 +6,7 @@ import dev.trellis.protocol.control.FilterRule;
 import dev.trellis.protocol.control.Node;
 import dev.trellis.protocol.control.PeerChange;
 import dev.trellis.protocol.control.PreparedMapResponse;
+import dev.trellis.protocol.control.RelayMap;
 import dev.trellis.protocol.control.UserProfile;
 import java.time.Clock;
 import java.time.Duration;
@@ -63,6 +64,7 @@ public final class NetMapHub {
      */
     private final Set<Long> remoteOnline = new HashSet<>();
     private DnsConfig dns;
+    private RelayMap relayMap = RelayMap.EMPTY;
 
     /**
      * How long a stream collects changes before it sends them as one delta (see
@@ -276,6 +278,19 @@ public final class NetMapHub {
         }
     }
 
+    /** Where the relays are, for everyone (sent whole in every full map, and to open streams when it changes). */
+    public void relayMap(RelayMap map) {
+        lock.lock();
+        try {
+            relayMap = Objects.requireNonNull(map);
+            for (MapSession s : sessions.values()) {
+                s.relayMap(map);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** New DNS settings for everyone. */
     public void dns(DnsConfig config) {
         lock.lock();
@@ -325,7 +340,7 @@ public final class NetMapHub {
             List<FilterRule> filter = policy.filterFor(nodeId);
             session.lastFilter = filter;
             session.start(new PreparedMapResponse(requestId, 1, false, selfEncoded, List.copyOf(peers),
-                    null, null, null, filter, dns, List.copyOf(profiles.values()), now));
+                    null, null, null, filter, dns, List.copyOf(profiles.values()), now, relayMap));
             if (cameOnline && !wasOnlineElsewhere) {
                 PeerChange change = PeerChange.online(nodeId, true, null);
                 // What a session holding the previous version makes of the patch: the same for all.

@@ -3,6 +3,7 @@ package dev.trellis.coordinator.netmap;
 import dev.trellis.protocol.control.DnsConfig;
 import dev.trellis.protocol.control.EncodedNode;
 import dev.trellis.protocol.control.FilterRule;
+import dev.trellis.protocol.control.RelayMap;
 import dev.trellis.protocol.control.PeerChange;
 import dev.trellis.protocol.control.PreparedMapResponse;
 import dev.trellis.protocol.control.UserProfile;
@@ -36,10 +37,11 @@ final class PendingDelta {
     private UserProfile lastOwner;
     private List<FilterRule> filter;
     private DnsConfig dns;
+    private RelayMap relayMap;
 
     boolean isEmpty() {
         return self == null && changed.isEmpty() && removed.isEmpty() && patches.isEmpty()
-                && filter == null && dns == null && users.isEmpty();
+                && filter == null && dns == null && relayMap == null && users.isEmpty();
     }
 
     void self(EncodedNode node) {
@@ -88,6 +90,10 @@ final class PendingDelta {
         dns = config;
     }
 
+    void relayMap(RelayMap map) {
+        relayMap = map;
+    }
+
     /** Empties this delta into one map response. */
     PreparedMapResponse drain(long requestId, long seq, Instant now) {
         PreparedMapResponse response = new PreparedMapResponse(requestId, seq, false, self,
@@ -97,7 +103,7 @@ final class PendingDelta {
                 patches.isEmpty() ? null : List.copyOf(patches.values()),
                 filter, dns,
                 users.isEmpty() ? null : new ArrayList<>(users.values()),
-                now);
+                now, relayMap);
         self = null;
         if (changed.size() > SHRINK_ABOVE || removed.size() > SHRINK_ABOVE || patches.size() > SHRINK_ABOVE) {
             // clear() keeps a map's table at its largest; one burst (a slow reader during a
@@ -114,6 +120,7 @@ final class PendingDelta {
         lastOwner = null;
         filter = null;
         dns = null;
+        relayMap = null;
         return response;
     }
 

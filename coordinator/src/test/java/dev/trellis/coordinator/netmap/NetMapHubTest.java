@@ -82,6 +82,22 @@ class NetMapHubTest {
     }
 
     @Test
+    void theRelayMapIsInEveryFullMapAndChangesReachOpenStreams() throws Exception {
+        var map = new dev.trellis.protocol.control.RelayMap(List.of(new dev.trellis.protocol.control.RelayMap.Region(1,
+                "lab", "Lab", List.of(new dev.trellis.protocol.control.RelayMap.Relay("r1", "relay.test", "198.18.0.1",
+                        null, 8443, 3478, true)))));
+        hub.relayMap(map);
+        hub.load(List.of(node(1), node(2)));
+        RecordingSink a = new RecordingSink();
+        hub.open(1, 1, a).orElseThrow();
+        a.await("full map", s -> !s.received().isEmpty());
+        assertThat(a.received().getFirst().relayMap()).isEqualTo(map);
+        hub.relayMap(dev.trellis.protocol.control.RelayMap.EMPTY);
+        a.await("the empty relay map", s -> s.received().stream().skip(1)
+                .anyMatch(r -> dev.trellis.protocol.control.RelayMap.EMPTY.equals(r.relayMap())));
+    }
+
+    @Test
     void aSlowReaderGetsOneMergedDelta() throws Exception {
         hub.load(List.of(node(1), node(2)));
         RecordingSink a = new RecordingSink();

@@ -79,7 +79,7 @@ public final class StateStore {
 
     public void saveNetMap(NetMap map) throws IOException {
         MapResponse full = new MapResponse(0, 1, false, map.self(), List.copyOf(map.peers().values()), null, null,
-                null, map.packetFilter(), map.dns(), new ArrayList<>(map.users().values()), map.controlTime());
+                null, map.packetFilter(), map.dns(), new ArrayList<>(map.users().values()), map.controlTime(), null);
         dir.write(NETMAP, ControlCodec.encode(full));
     }
 

@@ -33,7 +33,7 @@ class WhoIsTest {
             Map.of(2L, node(2, "server", 8, "100.64.0.2", "fd7a:115c:a1e0::2", List.of("tag:server"))),
             FilterRule.ALLOW_ALL, new DnsConfig("trellis.test", null, null),
             Map.of(7L, new UserProfile(7, "alice@example.com", "Alice"), 8L, new UserProfile(8, "bob", "Bob")),
-            Instant.now());
+            Instant.now(), null);
 
     @Test
     void findsPeersAndSelfByAnyAddressForm() {

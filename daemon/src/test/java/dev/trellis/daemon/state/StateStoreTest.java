@@ -69,7 +69,7 @@ class StateStoreTest {
         Node peer = new Node(2, "s2", "b", 1, NodePrivateKey.generate().publicKey(), null, null, List.of(), List.of(),
                 List.of("198.18.0.2:41641"), null, null, Instant.EPOCH, null, false, List.of(), false);
         NetMap map = NetMap.of(new MapResponse(1, 1, false, self, List.of(peer), null, null, null, FilterRule.ALLOW_ALL,
-                new DnsConfig("t", null, null), List.of(new UserProfile(1, "alice", "Alice")), Instant.EPOCH));
+                new DnsConfig("t", null, null), List.of(new UserProfile(1, "alice", "Alice")), Instant.EPOCH, null));
         store.saveNetMap(map);
         assertThat(store.loadNetMap()).contains(map);
         dir.write("netmap.json", new byte[] {1, 2, 3});

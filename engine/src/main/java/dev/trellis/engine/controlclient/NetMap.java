@@ -2,6 +2,7 @@ package dev.trellis.engine.controlclient;
 
 import dev.trellis.protocol.control.DnsConfig;
 import dev.trellis.protocol.control.FilterRule;
+import dev.trellis.protocol.control.RelayMap;
 import dev.trellis.protocol.control.MapResponse;
 import dev.trellis.protocol.control.Node;
 import dev.trellis.protocol.control.PeerChange;
@@ -25,10 +26,12 @@ public record NetMap(
         List<FilterRule> packetFilter,
         DnsConfig dns,
         Map<Long, UserProfile> users,
-        Instant controlTime) {
+        Instant controlTime,
+        RelayMap relayMap) {
 
     public NetMap {
         Objects.requireNonNull(self, "self");
+        relayMap = relayMap == null ? RelayMap.EMPTY : relayMap;
         peers = Collections.unmodifiableMap(new TreeMap<>(peers));
         packetFilter = List.copyOf(packetFilter);
         Objects.requireNonNull(dns, "dns");
@@ -49,7 +52,7 @@ public record NetMap(
         return new NetMap(full.node(), peers,
                 full.packetFilter() == null ? List.of() : full.packetFilter(),
                 full.dns() == null ? new DnsConfig("", null, null) : full.dns(),
-                users, full.controlTime());
+                users, full.controlTime(), full.relayMap());
     }
 
     /**
@@ -85,7 +88,8 @@ public record NetMap(
         return new NetMap(r.node() != null ? r.node() : self, p,
                 r.packetFilter() != null ? r.packetFilter() : packetFilter,
                 r.dns() != null ? r.dns() : dns, u,
-                r.controlTime() != null ? r.controlTime() : controlTime);
+                r.controlTime() != null ? r.controlTime() : controlTime,
+                r.relayMap() != null ? r.relayMap() : relayMap);
     }
 
     /** The full DNS name of {@code node} ({@code name.domain}), or its short name if no domain is set. */

@@ -59,7 +59,7 @@ class ControlClientTest {
 
     private MapResponse full(long requestId, Node... peers) {
         return new MapResponse(requestId, 1, false, self(), List.of(peers), null, null, null, FilterRule.ALLOW_ALL,
-                new DnsConfig("t", null, null), List.of(new UserProfile(7, "alice", "Alice")), Instant.EPOCH);
+                new DnsConfig("t", null, null), List.of(new UserProfile(7, "alice", "Alice")), Instant.EPOCH, null);
     }
 
     @Test
@@ -74,7 +74,7 @@ class ControlClientTest {
         MapRequest map = (MapRequest) s.read();
         assertThat(map.stream()).isTrue();
         s.send(full(map.id(), peer(2)));
-        s.send(new MapResponse(map.id(), 2, false, null, null, List.of(peer(3)), null, null, null, null, null, Instant.EPOCH));
+        s.send(new MapResponse(map.id(), 2, false, null, null, List.of(peer(3)), null, null, null, null, null, Instant.EPOCH, null));
         s.send(MapResponse.keepAlive(map.id(), 3, Instant.EPOCH));
         assertThat(events.next()).isEqualTo("pinned");
         assertThat(events.next()).isEqualTo("loggedIn alice");

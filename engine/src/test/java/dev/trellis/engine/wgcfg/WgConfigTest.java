@@ -36,7 +36,7 @@ class WgConfigTest {
 
     NetMap map(Node... peers) {
         return NetMap.of(new MapResponse(1, 1, false, node(0, List.of(), null), List.of(peers), null, null, null,
-                List.of(), new DnsConfig("t", null, null), List.of(), NOW));
+                List.of(), new DnsConfig("t", null, null), List.of(), NOW, null));
     }
 
     @Test
@@ -61,7 +61,7 @@ class WgConfigTest {
 
         NetMap next = map(node(1, List.of("198.18.0.1:1"), null), node(2, List.of("198.18.0.2:2"), null))
                 .apply(new MapResponse(1, 2, false, null, null, List.of(node(3, List.of(), null)), List.of(1L),
-                        List.of(new PeerChange(2, false, NOW, null, null, null, null, null)), null, null, null, NOW));
+                        List.of(new PeerChange(2, false, NOW, null, null, null, null, null)), null, null, null, NOW, null));
         WgConfig after = WgConfig.from(next, NOW);
         DeviceUpdate diff = after.diffFrom(before);
         assertThat(diff.replacePeers()).isFalse();
@@ -78,7 +78,7 @@ class WgConfigTest {
         // node 2 only went offline: nothing to tell WireGuard, its endpoint (maybe roamed) stays
         assertThat(after.diffFrom(after).peers()).isEmpty();
         WgConfig moved = WgConfig.from(next.apply(new MapResponse(1, 3, false, null, null, null, null,
-                List.of(new PeerChange(2, null, null, List.of("198.18.0.9:9"), null, null, null, null)), null, null, null, NOW)), NOW);
+                List.of(new PeerChange(2, null, null, List.of("198.18.0.9:9"), null, null, null, null)), null, null, null, NOW, null)), NOW);
         assertThat(moved.diffFrom(after).peers()).singleElement().satisfies(u -> {
             assertThat(u.endpoint()).isEqualTo(Optional.of(new InetSocketAddress("198.18.0.9", 9)));
             assertThat(u.replaceAllowedIps()).isFalse();

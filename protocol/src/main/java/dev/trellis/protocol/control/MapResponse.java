@@ -21,6 +21,7 @@ import java.util.List;
  * @param dns the DNS config, when it changed
  * @param userProfiles users of new or changed nodes
  * @param controlTime the coordinator's clock when it sent this
+ * @param relayMap where the relays are, when it changed (always in a full map)
  */
 public record MapResponse(
         long id,
@@ -34,10 +35,11 @@ public record MapResponse(
         List<FilterRule> packetFilter,
         @JsonProperty("DNS") DnsConfig dns,
         List<UserProfile> userProfiles,
-        Instant controlTime) implements ControlMessage {
+        Instant controlTime,
+        RelayMap relayMap) implements ControlMessage {
 
     public static MapResponse keepAlive(long id, long seq, Instant now) {
-        return new MapResponse(id, seq, true, null, null, null, null, null, null, null, null, now);
+        return new MapResponse(id, seq, true, null, null, null, null, null, null, null, null, now, null);
     }
 
     /** Whether this is a full map rather than a delta. */

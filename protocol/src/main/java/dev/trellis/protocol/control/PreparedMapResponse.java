@@ -10,7 +10,7 @@ import java.util.List;
  * {@link EncodedNode}s whose JSON is spliced into the message instead of being serialized again
  * for every stream. {@link #encode()} writes exactly the bytes that
  * {@code ControlCodec.encode(toResponse())} would, so nodes cannot tell the difference; only the
- * small per-stream fields (ids, patches, filter, DNS, profiles, time) go through the codec.
+ * small per-stream fields (ids, patches, filter, DNS, profiles, time, relay map) go through the codec.
  *
  * <p>Field meanings and "null = unchanged" are {@link MapResponse}'s.
  */
@@ -26,7 +26,8 @@ public record PreparedMapResponse(
         List<FilterRule> packetFilter,
         DnsConfig dns,
         List<UserProfile> userProfiles,
-        Instant controlTime) {
+        Instant controlTime,
+        RelayMap relayMap) {
 
     private static final byte[] OPEN = ascii("{\"Type\":\"MapResponse\",\"Id\":");
     private static final byte[] COMMA = ascii(",");
@@ -34,7 +35,7 @@ public record PreparedMapResponse(
     private static final byte[] LIST_CLOSE = ascii("]");
 
     public static PreparedMapResponse keepAlive(long id, long seq, Instant now) {
-        return new PreparedMapResponse(id, seq, true, null, null, null, null, null, null, null, null, now);
+        return new PreparedMapResponse(id, seq, true, null, null, null, null, null, null, null, null, now, null);
     }
 
     /** Whether this is a full map rather than a delta. */
@@ -45,7 +46,7 @@ public record PreparedMapResponse(
     /** The plain message, with every node decoded from its cache: for tests and logs. */
     public MapResponse toResponse() {
         return new MapResponse(id, seq, keepAlive, node == null ? null : node.node(), nodes(peers), nodes(peersChanged),
-                peersRemoved, peersChangedPatch, packetFilter, dns, userProfiles, controlTime);
+                peersRemoved, peersChangedPatch, packetFilter, dns, userProfiles, controlTime, relayMap);
     }
 
     /**
@@ -71,6 +72,7 @@ public record PreparedMapResponse(
             // without a trip through it for every message.
             b.field("ControlTime").add(ascii("\"" + controlTime + "\""));
         }
+        value(b, "RelayMap", relayMap);
         b.add(ascii(",\"Full\":" + isFull() + "}"));
         return b.toBytes();
     }

@@ -33,9 +33,9 @@ class ControlCodecTest {
                 new MapRequest(2, 1, KEY, null, List.of("198.18.0.1:41641"), null, true),
                 new MapResponse(2, 1, false, node(1), List.of(node(2), node(3)), null, null, null,
                         FilterRule.ALLOW_ALL, new DnsConfig("trellis.internal", null, null),
-                        List.of(new UserProfile(7, "alice", "Alice")), T),
+                        List.of(new UserProfile(7, "alice", "Alice")), T, null),
                 new MapResponse(2, 2, false, null, null, List.of(node(4)), List.of(3L),
-                        List.of(PeerChange.online(2, false, T)), null, null, null, T),
+                        List.of(PeerChange.online(2, false, T)), null, null, null, T, null),
                 MapResponse.keepAlive(2, 3, T),
                 new ControlError(5, ControlError.Code.KEY_EXPIRED, "node key expired: log in again"));
         for (ControlMessage m : messages) {
@@ -54,7 +54,7 @@ class ControlCodecTest {
     @Test
     void acronymsAreSpeltAsTailscaleSpellsThem() {
         String json = new String(ControlCodec.encode(new MapResponse(2, 1, false, node(1), List.of(), null, null, null,
-                FilterRule.ALLOW_ALL, new DnsConfig("d", null, null), null, T)), UTF_8);
+                FilterRule.ALLOW_ALL, new DnsConfig("d", null, null), null, T, null)), UTF_8);
         assertThat(json).contains("\"DNS\":{", "\"AllowedIPs\":[", "\"SrcIPs\":[\"*\"]", "\"IP\":\"*\"",
                 "\"OS\":\"linux\"");
         String reg = new String(ControlCodec.encode(new RegisterResponse(1, null, false, false, "http://x/register/a", null, null)), UTF_8);

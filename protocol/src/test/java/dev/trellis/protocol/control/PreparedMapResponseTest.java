@@ -47,13 +47,13 @@ class PreparedMapResponseTest {
         }
         assertSameBytes(new PreparedMapResponse(7, 1, false, EncodedNode.of(node(1, r)), encoded(peers), null, null,
                 null, FilterRule.ALLOW_ALL, new DnsConfig("trellis.test", List.of("1.1.1.1"), null),
-                List.of(new UserProfile(1, "alice", "Alice"), new UserProfile(2, "bob@example.com", "Bob \"B\"")), T));
+                List.of(new UserProfile(1, "alice", "Alice"), new UserProfile(2, "bob@example.com", "Bob \"B\"")), T, null));
     }
 
     @Test
     void anEmptyFullMapKeepsItsEmptyPeerList() throws Exception {
         assertSameBytes(new PreparedMapResponse(1, 1, false, EncodedNode.of(node(1, new Random(2))), List.of(), null,
-                null, null, List.of(), new DnsConfig("d", null, null), List.of(), T));
+                null, null, List.of(), new DnsConfig("d", null, null), List.of(), T, null));
     }
 
     @Test
@@ -71,7 +71,7 @@ class PreparedMapResponseTest {
             DnsConfig dns = r.nextBoolean() ? new DnsConfig("x.test", null, List.of("x.test")) : null;
             List<UserProfile> users = r.nextBoolean() ? List.of(new UserProfile(3, "carol", "Carol")) : null;
             assertSameBytes(new PreparedMapResponse(r.nextLong(), r.nextLong(1, Long.MAX_VALUE), false, self, null,
-                    changed, removed, patches, filter, dns, users, r.nextBoolean() ? T : null));
+                    changed, removed, patches, filter, dns, users, r.nextBoolean() ? T : null, null));
         }
     }
 
@@ -84,7 +84,7 @@ class PreparedMapResponseTest {
     void aNodeIsEncodedOnceHoweverOftenItIsSent() {
         EncodedNode n = EncodedNode.of(node(1, new Random(4)));
         byte[] first = n.json();
-        new PreparedMapResponse(1, 2, false, null, null, List.of(n), null, null, null, null, null, T).encode();
+        new PreparedMapResponse(1, 2, false, null, null, List.of(n), null, null, null, null, null, T, null).encode();
         assertThat(n.json()).isSameAs(first);
     }
 }
