@@ -98,6 +98,11 @@ public final class Relay implements AutoCloseable {
         return mesh != null && mesh.knows(k);
     }
 
+    /** Bytes waiting in the send queue of the node holding {@code k} (0 if not attached); for tests. */
+    long queuedBytes(NodePublicKey k) {
+        return server.queuedBytes(k);
+    }
+
     /** Stops the mesh links, the server and every client connection. */
     @Override
     public void close() {

@@ -75,6 +75,11 @@ final class RelayServer {
         return clients.containsKey(k);
     }
 
+    long queuedBytes(NodePublicKey k) {
+        ClientConn c = clients.get(k);
+        return c == null ? 0 : c.sender.queuedBytes();
+    }
+
     /** Serves one upgraded connection until it ends; runs on (and blocks) the caller's thread. */
     void serve(UpgradedConnection c) {
         try {
@@ -128,8 +133,6 @@ final class RelayServer {
             refuse(out, "mesh proof does not verify");
             return null;
         }
-        out.write(RelayFrames.encode(new ServerInfo(true, config.queueFrames(), config.rateBytesPerSecond(), "")));
-        out.flush();
         c.readTimeout(config.idleTimeout());
         metrics.accepted.increment();
         ClientConn[] self = new ClientConn[1];
@@ -141,6 +144,9 @@ final class RelayServer {
         ClientConn client = new ClientConn(hello.nodeKey(), isMesh, c, sender,
                 new TokenBucket(config.rateBytesPerSecond(), config.burstBytes(), System.nanoTime()));
         self[0] = client;
+        // ServerInfo goes first through the queue, and the client is attached before the client
+        // can read it: once a node holds ServerInfo, packets sent to it are delivered.
+        sender.offer(new ServerInfo(true, config.queueFrames(), config.rateBytesPerSecond(), ""));
         attach(client);
         return client;
     }
