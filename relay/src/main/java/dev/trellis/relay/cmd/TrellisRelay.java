@@ -66,6 +66,9 @@ public final class TrellisRelay implements Callable<Integer> {
     @Option(names = "--rate", paramLabel = "BYTES/S", description = "per-client sustained send rate; 0: unlimited")
     long rate;
 
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     /** Tests stop the relay through this; the real command runs until killed. */
     final CountDownLatch stop = new CountDownLatch(1);
     volatile Relay running;
@@ -97,10 +100,10 @@ public final class TrellisRelay implements Callable<Integer> {
     public Integer call() throws Exception {
         configureLogging();
         if ((tlsCert == null) != (tlsKey == null)) {
-            throw new CommandLine.ParameterException(new CommandLine(this), "--tls-cert and --tls-key go together");
+            throw new CommandLine.ParameterException(spec.commandLine(), "--tls-cert and --tls-key go together");
         }
         if (!meshWith.isEmpty() && meshKey == null) {
-            throw new CommandLine.ParameterException(new CommandLine(this), "--mesh-with needs --mesh-key");
+            throw new CommandLine.ParameterException(spec.commandLine(), "--mesh-with needs --mesh-key");
         }
         InetSocketAddress bind = hostPort(listen, "--listen");
         if (stunListen != null) {
