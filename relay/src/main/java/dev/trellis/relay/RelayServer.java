@@ -169,6 +169,7 @@ final class RelayServer {
             }
         }
         if (old != null) {
+            old.senders().forEach(client::noteSender); // they still want to hear when the key goes
             metrics.duplicateClients.increment();
             old.close(); // its detach finds the key taken by us and stays quiet
         }
