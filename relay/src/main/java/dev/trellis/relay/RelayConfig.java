@@ -85,6 +85,11 @@ public record RelayConfig(
                 idle, writeStall, peerGoneInterval, maxConnections, meshSecretOrNull, meshWith);
     }
 
+    public RelayConfig withKeepAlive(Duration interval) {
+        return new RelayConfig(region, queueFrames, queueBytes, rateBytesPerSecond, burstBytes, interval, handshakeTimeout,
+                idleTimeout, writeStallTimeout, peerGoneInterval, maxConnections, meshSecretOrNull, meshWith);
+    }
+
     public RelayConfig withMesh(byte[] secret, List<URI> others) {
         return new RelayConfig(region, queueFrames, queueBytes, rateBytesPerSecond, burstBytes, keepAlive, handshakeTimeout,
                 idleTimeout, writeStallTimeout, peerGoneInterval, maxConnections, secret == null ? null : secret.clone(), others);
