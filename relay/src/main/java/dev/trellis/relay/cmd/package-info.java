@@ -1,0 +1,2 @@
+/** The {@code trellis-relay} command line; nothing depends on it. */
+package dev.trellis.relay.cmd;
