@@ -79,7 +79,7 @@ module_classpath() {
   cp=$classes
   # The reactor's own modules' classes go before target/lib: the trellis-*.jar copies there may
   # be older snapshots from ~/.m2.
-  for m in protocol native-tun engine coordinator daemon cli; do
+  for m in protocol native-tun engine coordinator relay daemon cli; do
     if [[ $m != "$module" && -d $TRELLIS_REPO/$m/target/classes ]]; then
       cp="$cp:$TRELLIS_REPO/$m/target/classes"
     fi

@@ -23,6 +23,7 @@ import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.logging.SimpleFormatter;
+import dev.trellis.protocol.stun.StunServer;
 import javax.net.ssl.SSLContext;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -106,20 +107,23 @@ public final class TrellisRelay implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--mesh-with needs --mesh-key");
         }
         InetSocketAddress bind = hostPort(listen, "--listen");
-        if (stunListen != null) {
-            hostPort(stunListen, "--stun-listen");
-            Logger.getLogger("dev.trellis.relay").warning("--stun-listen " + stunListen
-                    + " is accepted but not served yet: the STUN server has not landed");
-        }
+        InetSocketAddress stunAt = stunListen == null ? null : hostPort(stunListen, "--stun-listen");
         SSLContext tls = tlsCert == null ? null : PemTls.context(tlsCert, tlsKey);
         NodePrivateKey key = keyFile == null ? NodePrivateKey.generate() : loadOrCreateKey(keyFile);
         RelayConfig config = RelayConfig.defaults().withRegion(region)
                 .withRate(rate, RelayConfig.defaults().burstBytes())
                 .withMesh(meshKey == null ? null : readSecret(meshKey), meshWith);
-        try (Relay relay = Relay.start(key, config, bind, tls)) {
+        // STUN (RFC 8489 Binding) in the same process: nodes learn their public address and
+        // measure their latency to this region from it.
+        try (StunServer stun = stunAt == null ? null : new StunServer(stunAt);
+                Relay relay = Relay.start(key, config, bind, tls)) {
+            if (stun != null) {
+                stun.start();
+            }
             running = relay;
             Logger.getLogger("dev.trellis.relay").info("relay " + relay.publicKey() + " serving " + relay.url()
-                    + (region.isEmpty() ? "" : " in region " + region));
+                    + (region.isEmpty() ? "" : " in region " + region)
+                    + (stun == null ? "" : ", STUN on UDP " + stun.address()));
             Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
             stop.await();
         }

@@ -32,9 +32,13 @@ class TrellisRelayTest {
         Path mesh = dir.resolve("mesh.key");
         Files.writeString(mesh, "0123456789abcdef0123456789abcdef\n");
         Files.setPosixFilePermissions(mesh, PosixFilePermissions.fromString("rw-------"));
+        int stunPort;
+        try (java.net.DatagramSocket probe = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+            stunPort = probe.getLocalPort(); // a free UDP port, handed to the relay below
+        }
         TrellisRelay command = new TrellisRelay();
         CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> run(command, "--listen", "127.0.0.1:0",
-                "--stun-listen", "127.0.0.1:3478", "--region", "test", "--key-file", keyFile.toString(),
+                "--stun-listen", "127.0.0.1:" + stunPort, "--region", "test", "--key-file", keyFile.toString(),
                 "--mesh-key", mesh.toString()));
         long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (command.running == null && !exit.isDone() && System.nanoTime() < end) {
@@ -43,6 +47,12 @@ class TrellisRelayTest {
         assertThat(command.running).as("started; stderr: %s", err).isNotNull();
         try (Http1Client http = Http1Client.tcp(command.running.url(), null, Duration.ofSeconds(5))) {
             assertThat(http.send("GET", "/health", Map.of(), null).status()).isEqualTo(200);
+        }
+        try (java.nio.channels.DatagramChannel udp = java.nio.channels.DatagramChannel.open()
+                .bind(new java.net.InetSocketAddress("127.0.0.1", 0))) {
+            java.net.InetSocketAddress mapped = dev.trellis.protocol.stun.StunClient.probe(udp,
+                    new java.net.InetSocketAddress("127.0.0.1", stunPort), Duration.ofSeconds(5));
+            assertThat(mapped).as("what STUN on the relay saw").isEqualTo(udp.getLocalAddress());
         }
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(keyFile))).isEqualTo("rw-------");
         assertThat(TrellisRelay.loadOrCreateKey(keyFile).publicKey()).isEqualTo(command.running.publicKey());
