@@ -120,7 +120,10 @@ class TimersTest {
             // A's data went unanswered, so its new-handshake timer (15 s) would fire first and, as
             // an authenticated packet sent, re-arm the keepalive: take it out of this test.
             peer.timers.newHandshake = 0;
-            peer.timers.tick(peer.timers.persistentKeepalive + 1);
+            // Not "persistentKeepalive + 1": setting the interval may itself send a keepalive, whose
+            // traversal re-arms the timer a moment after the read, so that time would not be due.
+            // Any re-arm by a packet sent before this line is due by now + interval + 1 s.
+            peer.timers.tick(System.nanoTime() + 26 * S);
             DeviceTest.await(() -> keepalives.stream().anyMatch(d -> d.data().length == 32), "an empty transport packet");
         }
     }
