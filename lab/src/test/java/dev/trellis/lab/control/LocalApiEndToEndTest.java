@@ -177,9 +177,11 @@ class LocalApiEndToEndTest {
         a.call("POST", LocalApiPaths.START, up("alpha", key));
         b.call("POST", LocalApiPaths.START, up("bravo", key));
         Status sb = b.awaitStatus("alpha", s -> !s.peer().isEmpty());
+        // b seeing alpha says nothing about alpha's own map having arrived: wait for that too.
+        long alphaId = a.awaitStatus("its own map", s -> s.self() != null).self().nodeId();
         try (DaemonUnderTest.Watch bus = a.watch(WatchOpt.mask(WatchOpt.INITIAL_STATE))) {
             bus.await("initial", n -> n.state() != null);
-            coordinator.tailnet().setKeyExpiry(a.status().self().nodeId(), Instant.now());
+            coordinator.tailnet().setKeyExpiry(alphaId, Instant.now());
             assertThat(bus.await("the expiry", n -> n.errMessage() != null).errMessage()).contains("log in again");
         }
         assertThat(a.status().backendState()).isEqualTo(BackendState.NEEDS_LOGIN);
