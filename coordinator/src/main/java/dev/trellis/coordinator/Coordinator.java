@@ -1,5 +1,6 @@
 package dev.trellis.coordinator;
 
+import dev.trellis.protocol.http.PemTls;
 import dev.trellis.coordinator.admin.AdminEndpoints;
 import dev.trellis.coordinator.control.ControlMetrics;
 import dev.trellis.coordinator.control.ControlServer;

@@ -1,5 +1,6 @@
 package dev.trellis.relay.cmd;
 
+import dev.trellis.protocol.http.PemTls;
 import dev.trellis.protocol.key.NodePrivateKey;
 import dev.trellis.relay.Relay;
 import dev.trellis.relay.RelayConfig;

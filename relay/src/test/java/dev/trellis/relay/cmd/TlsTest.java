@@ -1,5 +1,6 @@
 package dev.trellis.relay.cmd;
 
+import dev.trellis.protocol.http.PemTls;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.trellis.protocol.key.NodePrivateKey;

@@ -1,4 +1,4 @@
-package dev.trellis.coordinator;
+package dev.trellis.protocol.http;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -22,15 +22,15 @@ import javax.net.ssl.SSLContext;
 /**
  * An {@link SSLContext} from the PEM files certificate tools write: a certificate chain and an
  * unencrypted PKCS#8 private key (RSA, EC or Ed25519), as Let's Encrypt clients and
- * {@code openssl req -nodes} produce.
+ * {@code openssl req -nodes} produce. Shared by every TLS server here (coordinator, relay).
  */
-final class PemTls {
+public final class PemTls {
     private static final Pattern KEY = Pattern.compile(
             "-----BEGIN PRIVATE KEY-----([A-Za-z0-9+/=\\s]+)-----END PRIVATE KEY-----");
 
     private PemTls() {}
 
-    static SSLContext context(Path certFile, Path keyFile) throws IOException {
+    public static SSLContext context(Path certFile, Path keyFile) throws IOException {
         try {
             List<? extends Certificate> chain = List.copyOf(CertificateFactory.getInstance("X.509")
                     .generateCertificates(new ByteArrayInputStream(Files.readAllBytes(certFile))));
