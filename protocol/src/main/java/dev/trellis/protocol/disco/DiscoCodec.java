@@ -1,5 +1,6 @@
 package dev.trellis.protocol.disco;
 
+import dev.trellis.protocol.stun.TransactionId;
 import dev.trellis.protocol.key.DiscoPrivateKey;
 import dev.trellis.protocol.key.DiscoPublicKey;
 import dev.trellis.protocol.key.NodePublicKey;
@@ -145,14 +146,14 @@ public final class DiscoCodec {
                 byte[] out = new byte[2 + DiscoMessage.Ping.BODY_LENGTH + ping.padding()];
                 header(out, DiscoMessage.TYPE_PING);
                 ping.txId().copyTo(out, 2);
-                ping.nodeKey().copyTo(out, 2 + TxId.LENGTH);
+                ping.nodeKey().copyTo(out, 2 + TransactionId.LENGTH);
                 yield out;
             }
             case DiscoMessage.Pong pong -> {
                 byte[] out = new byte[2 + DiscoMessage.Pong.BODY_LENGTH];
                 header(out, DiscoMessage.TYPE_PONG);
                 pong.txId().copyTo(out, 2);
-                writeAddress(pong.src(), out, 2 + TxId.LENGTH);
+                writeAddress(pong.src(), out, 2 + TransactionId.LENGTH);
                 yield out;
             }
             case DiscoMessage.CallMeMaybe cmm -> {
@@ -179,12 +180,12 @@ public final class DiscoCodec {
             case DiscoMessage.TYPE_PING -> {
                 need(bodyLength, DiscoMessage.Ping.BODY_LENGTH, "ping");
                 NodePublicKey nodeKey = NodePublicKey.fromBytes(
-                        Arrays.copyOfRange(p, 2 + TxId.LENGTH, 2 + DiscoMessage.Ping.BODY_LENGTH));
-                yield new DiscoMessage.Ping(TxId.read(p, 2), nodeKey, bodyLength - DiscoMessage.Ping.BODY_LENGTH);
+                        Arrays.copyOfRange(p, 2 + TransactionId.LENGTH, 2 + DiscoMessage.Ping.BODY_LENGTH));
+                yield new DiscoMessage.Ping(TransactionId.read(p, 2), nodeKey, bodyLength - DiscoMessage.Ping.BODY_LENGTH);
             }
             case DiscoMessage.TYPE_PONG -> {
                 need(bodyLength, DiscoMessage.Pong.BODY_LENGTH, "pong");
-                yield new DiscoMessage.Pong(TxId.read(p, 2), readAddress(p, 2 + TxId.LENGTH));
+                yield new DiscoMessage.Pong(TransactionId.read(p, 2), readAddress(p, 2 + TransactionId.LENGTH));
             }
             case DiscoMessage.TYPE_CALL_ME_MAYBE -> {
                 if (bodyLength % DiscoMessage.ADDRESS_LENGTH != 0) {

@@ -1,5 +1,6 @@
 package dev.trellis.protocol.disco;
 
+import dev.trellis.protocol.stun.TransactionId;
 import dev.trellis.protocol.key.NodePublicKey;
 import java.net.InetSocketAddress;
 import java.util.List;
@@ -23,8 +24,8 @@ public sealed interface DiscoMessage {
      * binds the ping to the sender's WireGuard identity; {@code padding} zero bytes follow, so a
      * ping can probe a path's MTU.
      */
-    record Ping(TxId txId, NodePublicKey nodeKey, int padding) implements DiscoMessage {
-        public static final int BODY_LENGTH = TxId.LENGTH + 32;
+    record Ping(TransactionId txId, NodePublicKey nodeKey, int padding) implements DiscoMessage {
+        public static final int BODY_LENGTH = TransactionId.LENGTH + 32;
 
         public Ping {
             Objects.requireNonNull(txId, "txId");
@@ -34,7 +35,7 @@ public sealed interface DiscoMessage {
             }
         }
 
-        public Ping(TxId txId, NodePublicKey nodeKey) {
+        public Ping(TransactionId txId, NodePublicKey nodeKey) {
             this(txId, nodeKey, 0);
         }
     }
@@ -43,8 +44,8 @@ public sealed interface DiscoMessage {
      * The answer to a Ping. Body: {@code txId(12) | src address(18)}: where the ping came from as
      * the answering node saw it, which tells the pinger its address on that path.
      */
-    record Pong(TxId txId, InetSocketAddress src) implements DiscoMessage {
-        public static final int BODY_LENGTH = TxId.LENGTH + ADDRESS_LENGTH;
+    record Pong(TransactionId txId, InetSocketAddress src) implements DiscoMessage {
+        public static final int BODY_LENGTH = TransactionId.LENGTH + ADDRESS_LENGTH;
 
         public Pong {
             Objects.requireNonNull(txId, "txId");

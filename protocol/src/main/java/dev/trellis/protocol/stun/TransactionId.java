@@ -4,7 +4,10 @@ import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.HexFormat;
 
-/** The 96-bit transaction id that matches a STUN response to its request. Immutable. */
+/**
+ * The 96-bit transaction id that matches a STUN response to its request, and a disco Pong to its
+ * Ping (as in Tailscale, one type serves both). Immutable.
+ */
 public final class TransactionId {
     public static final int LENGTH = 12;
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -23,16 +26,18 @@ public final class TransactionId {
 
     public static TransactionId of(byte[] raw) {
         if (raw == null || raw.length != LENGTH) {
-            throw new IllegalArgumentException("STUN transaction id must be " + LENGTH + " bytes");
+            throw new IllegalArgumentException("a transaction id must be " + LENGTH + " bytes");
         }
         return new TransactionId(raw.clone());
     }
 
-    static TransactionId read(byte[] src, int offset) {
+    /** The id at {@code offset} of {@code src} (the caller checked the length). */
+    public static TransactionId read(byte[] src, int offset) {
         return new TransactionId(Arrays.copyOfRange(src, offset, offset + LENGTH));
     }
 
-    void copyTo(byte[] dst, int offset) {
+    /** Writes the id at {@code offset} of {@code dst}. */
+    public void copyTo(byte[] dst, int offset) {
         System.arraycopy(raw, 0, dst, offset, LENGTH);
     }
 

@@ -1,5 +1,6 @@
 package dev.trellis.protocol.disco;
 
+import dev.trellis.protocol.stun.TransactionId;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -19,10 +20,10 @@ class DiscoCodecTest {
     private static final DiscoPrivateKey BOB = NaclBoxTest.BOB;
 
     static final List<DiscoMessage> SAMPLES = List.of(
-            new DiscoMessage.Ping(TxId.random(), NodePrivateKey.generate().publicKey()),
-            new DiscoMessage.Ping(TxId.random(), NodePrivateKey.generate().publicKey(), 1200),
-            new DiscoMessage.Pong(TxId.random(), address("192.0.2.7", 41641)),
-            new DiscoMessage.Pong(TxId.random(), address("2001:db8::1", 65535)),
+            new DiscoMessage.Ping(TransactionId.random(), NodePrivateKey.generate().publicKey()),
+            new DiscoMessage.Ping(TransactionId.random(), NodePrivateKey.generate().publicKey(), 1200),
+            new DiscoMessage.Pong(TransactionId.random(), address("192.0.2.7", 41641)),
+            new DiscoMessage.Pong(TransactionId.random(), address("2001:db8::1", 65535)),
             new DiscoMessage.CallMeMaybe(List.of()),
             new DiscoMessage.CallMeMaybe(List.of(address("10.0.0.2", 41641), address("fe80::1", 1),
                     address("203.0.113.9", 0))));
@@ -145,9 +146,9 @@ class DiscoCodecTest {
             many.add(address("10.0.0.1", i));
         }
         assertThatThrownBy(() -> new DiscoMessage.CallMeMaybe(many)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new DiscoMessage.Pong(TxId.random(), InetSocketAddress.createUnresolved("x", 1)))
+        assertThatThrownBy(() -> new DiscoMessage.Pong(TransactionId.random(), InetSocketAddress.createUnresolved("x", 1)))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new DiscoMessage.Ping(TxId.random(), NodePrivateKey.generate().publicKey(), -1))
+        assertThatThrownBy(() -> new DiscoMessage.Ping(TransactionId.random(), NodePrivateKey.generate().publicKey(), -1))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
