@@ -99,6 +99,8 @@ class HubPolicyTest {
         hub.open(1, 1, a).orElseThrow();
         hub.open(3, 3, c).orElseThrow();
         a.await("everyone, allow all", s -> s.peers().keySet().equals(java.util.Set.of(2L, 3L)));
+        // c's first (full) map must be in before the policy changes, or "nobody" below could be that map.
+        c.await("everyone, allow all", s -> s.peers().keySet().equals(java.util.Set.of(1L, 2L)));
 
         hub.setPolicy(new SameGroup());
         a.await("only alice's node 2", s -> s.peers().keySet().equals(java.util.Set.of(2L)));
