@@ -140,7 +140,13 @@ final class ControlConnection {
             send(new ControlError(r.id(), ControlError.Code.KEY_EXPIRED, "this node's key has expired; log in again"));
             return false;
         }
-        tailnet.reportEndpoints(auth.node(), validEndpoints(r.endpoints()), r.hostinfo());
+        if (r.discoKey() != null && !validDiscoKey(r.discoKey())) {
+            metrics.badMessages.increment();
+            send(new ControlError(r.id(), ControlError.Code.BAD_REQUEST, "not a disco key: the DiscoKey field must be "
+                    + "discokey: and 64 hex digits"));
+            return false;
+        }
+        tailnet.reportEndpoints(auth.node(), validEndpoints(r.endpoints()), r.hostinfo(), r.discoKey());
         metrics.endpointUpdates.increment();
         if (!r.stream()) {
             return true;
@@ -155,6 +161,15 @@ final class ControlConnection {
             return false;
         }
         return true;
+    }
+
+    private static boolean validDiscoKey(String text) {
+        try {
+            dev.trellis.protocol.key.DiscoPublicKey.parse(text);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     private boolean withinUpdateRate() {

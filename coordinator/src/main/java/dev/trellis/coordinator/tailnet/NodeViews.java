@@ -19,9 +19,18 @@ final class NodeViews {
 
     static dev.trellis.protocol.control.Node view(Node n, Instant now) {
         List<IpPrefix> addresses = List.of(IpPrefix.host(n.ipv4()), IpPrefix.host(n.ipv6()));
+        Hostinfo host = hostinfo(n.hostinfoJson());
         return new dev.trellis.protocol.control.Node(n.id(), n.stableId(), n.name(), n.userId(), n.nodeKey(),
-                n.keyExpiry(), n.discoKey(), addresses, addresses, n.endpoints(), null, hostinfo(n.hostinfoJson()),
+                n.keyExpiry(), n.discoKey(), addresses, addresses, n.endpoints(), homeRelay(host), host,
                 n.created(), n.lastSeen(), null, n.tags(), n.keyExpiredAt(now));
+    }
+
+    /** The node's home relay region is the one its netcheck prefers; null when it has none. */
+    private static Integer homeRelay(Hostinfo host) {
+        if (host == null || host.netInfo() == null || host.netInfo().preferredRelay() <= 0) {
+            return null;
+        }
+        return host.netInfo().preferredRelay();
     }
 
     static UserProfile profile(User u) {

@@ -321,8 +321,11 @@ public final class Tailnet implements AutoCloseable {
     /** Result of {@link #authorize}: the node, or null if unknown; and whether its key expired. */
     public record Authorization(Node node, boolean expired) {}
 
-    /** The node reports where it can be reached (and what it is); stored and patched to peers. */
-    public void reportEndpoints(Node node, List<String> endpoints, Hostinfo hostinfo) {
+    /**
+     * The node reports where it can be reached, its disco key and what it is; stored and
+     * patched to peers. A null {@code hostinfo} or {@code discoKey} leaves that part unchanged.
+     */
+    public void reportEndpoints(Node node, List<String> endpoints, Hostinfo hostinfo, String discoKey) {
         Node current = store.nodeById(node.id()).orElse(null);
         if (current == null) {
             return;
@@ -330,11 +333,13 @@ public final class Tailnet implements AutoCloseable {
         String hostinfoJson = hostinfo == null ? current.hostinfoJson() : NodeViews.hostinfoJson(hostinfo);
         boolean endpointsChanged = !current.endpoints().equals(endpoints);
         boolean hostinfoChanged = !Objects.equals(hostinfoJson, current.hostinfoJson());
-        if (!endpointsChanged && !hostinfoChanged) {
+        String disco = discoKey == null ? current.discoKey() : discoKey;
+        boolean discoChanged = !Objects.equals(disco, current.discoKey());
+        if (!endpointsChanged && !hostinfoChanged && !discoChanged) {
             return;
         }
-        Node updated = store.updateEndpoints(node.id(), endpoints, hostinfoJson, current.discoKey());
-        if (hostinfoChanged) {
+        Node updated = store.updateEndpoints(node.id(), endpoints, hostinfoJson, disco);
+        if (hostinfoChanged || discoChanged) {
             published(updated);
         } else {
             hub.patch(new PeerChange(updated.id(), null, null, updated.endpoints(), null, null, null, null));

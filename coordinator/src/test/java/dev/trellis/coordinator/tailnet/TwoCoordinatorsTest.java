@@ -138,7 +138,7 @@ class TwoCoordinatorsTest {
         bravo.await("alpha, online at east", p -> p.containsKey(a) && Boolean.TRUE.equals(p.get(a).online()),
                 PROPAGATION);
 
-        west.reportEndpoints(west.store().nodeById(b).orElseThrow(), List.of("198.18.0.2:41641"), null);
+        west.reportEndpoints(west.store().nodeById(b).orElseThrow(), List.of("198.18.0.2:41641"), null, null);
         alpha.await("bravo's endpoint", p -> p.get(b).endpoints().equals(List.of("198.18.0.2:41641")), PROPAGATION);
 
         east.rename(b, "bravo-two");

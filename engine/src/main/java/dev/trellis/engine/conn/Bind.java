@@ -3,6 +3,7 @@ package dev.trellis.engine.conn;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.util.List;
 
 /**
  * The UDP transport of a WireGuard device: one socket (IPv4 and IPv6) on one port.
@@ -55,6 +56,22 @@ public interface Bind extends AutoCloseable {
             b.clear().limit(sizes[i]);
             send(b, to);
         }
+    }
+
+    /** One source of received datagrams, with the batched {@link #receive(ByteBuffer[], int[], InetSocketAddress[])} contract. */
+    @FunctionalInterface
+    interface Receiver {
+        /** As {@link Bind#receive(ByteBuffer[], int[], InetSocketAddress[])}; a null sender means "skip this slot". */
+        int receive(ByteBuffer[] bufs, int[] sizes, InetSocketAddress[] from) throws IOException;
+    }
+
+    /**
+     * The sources to read after {@link #open}: the socket, plus any others the bind has (a
+     * relay connection, say). The device runs each on a thread of its own, until it throws
+     * {@link java.nio.channels.ClosedChannelException} after {@link #close()}.
+     */
+    default List<Receiver> receivers() {
+        return List.of(this::receive);
     }
 
     /** Sets the firewall mark of outgoing packets (0 clears it); false if not supported. */

@@ -11,6 +11,7 @@ import dev.trellis.protocol.control.MapResponse;
 import dev.trellis.protocol.control.RegisterRequest;
 import dev.trellis.protocol.control.RegisterResponse;
 import dev.trellis.protocol.control.ServerKey;
+import dev.trellis.protocol.key.DiscoPublicKey;
 import dev.trellis.protocol.key.MachinePrivateKey;
 import dev.trellis.protocol.key.MachinePublicKey;
 import dev.trellis.protocol.key.NodePrivateKey;
@@ -63,6 +64,7 @@ public final class ControlClient implements AutoCloseable {
 
     private volatile MachinePublicKey serverKey;
     private volatile List<String> endpoints = List.of();
+    private volatile String discoKey;
     private Login login;
     private NoiseConnection conn;
     private Thread thread;
@@ -91,6 +93,11 @@ public final class ControlClient implements AutoCloseable {
         }
     }
 
+    /** The disco key to announce with every map request; set it before {@link #start}. */
+    public void setDiscoKey(DiscoPublicKey key) {
+        discoKey = key == null ? null : key.toString();
+    }
+
     /** The endpoints to announce: sent now if connected, and on every reconnect. */
     public void updateEndpoints(List<String> current) {
         List<String> copy = List.copyOf(current);
@@ -98,6 +105,15 @@ public final class ControlClient implements AutoCloseable {
             return;
         }
         endpoints = copy;
+        sendUpdate(null);
+    }
+
+    /** The hostinfo supplier's answer changed (e.g. a new netcheck): sends it now if connected. */
+    public void hostinfoChanged() {
+        sendUpdate(hostinfo.get());
+    }
+
+    private void sendUpdate(Hostinfo host) {
         NoiseConnection c;
         NodePublicKey key;
         synchronized (lock) {
@@ -106,7 +122,8 @@ public final class ControlClient implements AutoCloseable {
         }
         if (c != null && key != null) {
             try {
-                send(c, new MapRequest(ids.incrementAndGet(), CapabilityVersion.CURRENT, key, null, copy, null, false));
+                send(c, new MapRequest(ids.incrementAndGet(), CapabilityVersion.CURRENT, key, discoKey, endpoints, host,
+                        false));
             } catch (IOException e) {
                 // The reader notices the broken connection and reconnects, sending them then.
             }
@@ -288,7 +305,7 @@ public final class ControlClient implements AutoCloseable {
         synchronized (lock) {
             key = login.nodeKey().publicKey();
         }
-        MapRequest request = new MapRequest(ids.incrementAndGet(), CapabilityVersion.CURRENT, key, null, endpoints,
+        MapRequest request = new MapRequest(ids.incrementAndGet(), CapabilityVersion.CURRENT, key, discoKey, endpoints,
                 hostinfo.get(), true);
         send(c, request);
         Thread watchdog = Thread.ofVirtual().name("control-watchdog").start(() -> watch(c));

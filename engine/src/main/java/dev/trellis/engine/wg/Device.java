@@ -58,7 +58,7 @@ public final class Device implements Configurable, AutoCloseable {
     private volatile int mtu = 1420;
     private volatile boolean running;
     private volatile Throwable failure;
-    private Thread udpThread;
+    private List<Thread> udpThreads = List.of();
     private final List<Thread> threads = new ArrayList<>();
 
     public Device(String name, TunDevice tun, Bind bind, Clock clock, WgConstants constants) {
@@ -76,7 +76,7 @@ public final class Device implements Configurable, AutoCloseable {
             running = true;
             refreshMtu();
             listenPort = bind.open(0);
-            udpThread = startUdpReader();
+            udpThreads = startUdpReaders();
             crypto.start(Math.max(1, Runtime.getRuntime().availableProcessors()), name);
             handshakes.start(name);
             threads.add(thread("tun").start(outbound::readTun));
@@ -85,8 +85,15 @@ public final class Device implements Configurable, AutoCloseable {
         log.log(Level.INFO, "interface " + name + " up, listening on UDP port " + listenPort);
     }
 
-    private Thread startUdpReader() {
-        return thread("udp").start(() -> inbound.readUdp(bind));
+    /** A thread per receive source of the bind: its socket, and its relays if it has any. */
+    private List<Thread> startUdpReaders() {
+        List<Thread> started = new ArrayList<>();
+        List<Bind.Receiver> sources = bind.receivers();
+        for (int i = 0; i < sources.size(); i++) {
+            Bind.Receiver source = sources.get(i);
+            started.add(thread(i == 0 ? "udp" : "udp" + i).start(() -> inbound.readUdp(source, bind.batchSize())));
+        }
+        return List.copyOf(started);
     }
 
     /**
@@ -312,20 +319,20 @@ public final class Device implements Configurable, AutoCloseable {
         }
         try {
             bind.close();
-            if (udpThread != null) {
-                udpThread.join(2000);
+            for (Thread t : udpThreads) {
+                t.join(2000);
             }
             try {
                 listenPort = bind.open(port);
             } catch (BindException e) {
                 listenPort = bind.open(0);
-                udpThread = startUdpReader();
+                udpThreads = startUdpReaders();
                 throw new ConfigException(ConfigException.EADDRINUSE, "UDP port " + port + " is in use", e);
             }
             if (fwmark != 0) {
                 bind.setMark(fwmark);
             }
-            udpThread = startUdpReader();
+            udpThreads = startUdpReaders();
         } catch (IOException e) {
             throw new ConfigException(ConfigException.EIO, "cannot bind UDP port " + port + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {

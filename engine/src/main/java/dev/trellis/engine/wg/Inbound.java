@@ -20,9 +20,9 @@ final class Inbound {
         this.device = device;
     }
 
-    /** The UDP receive loop for one bind generation, a batch of datagrams per call. */
-    void readUdp(Bind bind) {
-        int batch = Math.max(1, Math.min(bind.batchSize(), 128));
+    /** The receive loop of one of a bind generation's sources, a batch of datagrams per call. */
+    void readUdp(Bind.Receiver source, int batchSize) {
+        int batch = Math.max(1, Math.min(batchSize, 128));
         Element[] elements = new Element[batch];
         ByteBuffer[] bufs = new ByteBuffer[batch];
         int[] sizes = new int[batch];
@@ -31,7 +31,7 @@ final class Inbound {
             device.pool().refill(elements, bufs);
             int n;
             try {
-                n = bind.receive(bufs, sizes, from);
+                n = source.receive(bufs, sizes, from);
             } catch (ClosedChannelException closed) {
                 break;
             } catch (IOException ex) {

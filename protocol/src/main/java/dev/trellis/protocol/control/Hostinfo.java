@@ -10,9 +10,22 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param os "linux", "macos", "windows", …
  * @param osVersion free text, e.g. a kernel release
  * @param trellisVersion the node's build version
+ * @param netInfo what the node's network allows (its last netcheck); null = not measured
  */
 public record Hostinfo(
         String hostname,
         @JsonProperty("OS") String os,
         @JsonProperty("OSVersion") String osVersion,
-        String trellisVersion) {}
+        String trellisVersion,
+        NetInfo netInfo) {
+
+    /** Hostinfo without network information. */
+    public Hostinfo(String hostname, String os, String osVersion, String trellisVersion) {
+        this(hostname, os, osVersion, trellisVersion, null);
+    }
+
+    /** A copy with {@code info} as its network information. */
+    public Hostinfo withNetInfo(NetInfo info) {
+        return new Hostinfo(hostname, os, osVersion, trellisVersion, info);
+    }
+}
