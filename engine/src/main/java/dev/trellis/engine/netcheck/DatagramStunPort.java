@@ -42,22 +42,18 @@ public final class DatagramStunPort implements StunPort, AutoCloseable {
 
     /** A dual-stack socket on a free port of every address. */
     public static DatagramStunPort open() throws IOException {
-        return open(new InetSocketAddress(0), new StunWaiters());
+        return open(new InetSocketAddress(0));
     }
 
     /** A socket bound to {@code bind} (port 0: a free one), IPv4-only if {@code bind} is IPv4. */
     public static DatagramStunPort open(InetSocketAddress bind) throws IOException {
-        return open(bind, new StunWaiters());
-    }
-
-    static DatagramStunPort open(InetSocketAddress bind, StunWaiters waiters) throws IOException {
         Objects.requireNonNull(bind, "bind");
         DatagramChannel ch = bind.getAddress().isAnyLocalAddress() || bind.getAddress() instanceof Inet6Address
                 ? DatagramChannel.open()
                 : DatagramChannel.open(StandardProtocolFamily.INET);
         try {
             ch.bind(bind);
-            return new DatagramStunPort(ch, waiters);
+            return new DatagramStunPort(ch, new StunWaiters());
         } catch (IOException | RuntimeException e) {
             ch.close();
             throw e;
