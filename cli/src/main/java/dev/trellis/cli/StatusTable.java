@@ -47,6 +47,18 @@ final class StatusTable {
                         connection(p))));
         StringBuilder out = new StringBuilder();
         appendAligned(rows, out);
+        List<String> reasons = st.peer().values().stream()
+                .filter(p -> p.relayReason() != null && !p.relayReason().isEmpty() && p.online()
+                        && (p.curAddr() == null || p.curAddr().isEmpty()))
+                .sorted(Comparator.comparing((PeerStatus p) -> NodeNames.shortName(p, suffix)))
+                .map(p -> NodeNames.shortName(p, suffix) + " is relayed: " + p.relayReason())
+                .toList();
+        if (!reasons.isEmpty()) {
+            out.append("\n# Why relayed:\n");
+            for (String r : reasons) {
+                out.append("#   - ").append(TerminalText.oneLine(r)).append('\n');
+            }
+        }
         if (!st.health().isEmpty()) {
             out.append("\n# Health:\n");
             for (String h : st.health()) {
@@ -70,7 +82,8 @@ final class StatusTable {
 
     private static String connection(PeerStatus p) {
         if (p.curAddr() != null && !p.curAddr().isEmpty()) {
-            return TerminalText.cell("direct " + p.curAddr());
+            return TerminalText.cell("direct " + p.curAddr()
+                    + (p.latencySeconds() > 0 ? String.format(java.util.Locale.ROOT, ", %.1f ms", p.latencySeconds() * 1000) : ""));
         }
         if (p.relay() != null && !p.relay().isEmpty()) {
             return TerminalText.cell("relay " + p.relay());

@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
         description = "Control the Trellis node daemon (trellisd).",
         subcommands = {
             UpCommand.class, DownCommand.class, LoginCommand.class, LogoutCommand.class,
-            StatusCommand.class, IpCommand.class, WhoisCommand.class, PingCommand.class, MetricsCommand.class, VersionCommand.class,
+            StatusCommand.class, IpCommand.class, WhoisCommand.class, PingCommand.class, NetcheckCommand.class, MetricsCommand.class, VersionCommand.class,
         })
 public final class Trellis implements Callable<Integer> {
 

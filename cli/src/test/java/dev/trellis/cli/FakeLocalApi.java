@@ -104,6 +104,24 @@ final class FakeLocalApi implements LocalApi {
         return metrics;
     }
 
+    /** What netcheck answers; null fails as the daemon does before the first map. */
+    dev.trellis.protocol.localapi.NetcheckReport netcheck;
+
+    @Override
+    public dev.trellis.protocol.localapi.NetcheckReport netcheck() throws LocalApiException {
+        call("netcheck");
+        if (netcheck == null) {
+            throw new dev.trellis.cli.localapi.LocalApiErrorException(409, "not-ready", "no relay map yet", "/localapi/v0/netcheck");
+        }
+        return netcheck;
+    }
+
+    @Override
+    public String netcheckJson() throws LocalApiException {
+        call("netcheck");
+        return "{}";
+    }
+
     @Override
     public Prefs prefs() throws LocalApiException {
         call("prefs");

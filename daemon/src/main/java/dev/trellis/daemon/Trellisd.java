@@ -14,6 +14,12 @@ import dev.trellis.engine.dns.OsDnsConfigurators;
 import dev.trellis.engine.filter.FilterCounters;
 import dev.trellis.engine.filter.FlowTable;
 import dev.trellis.engine.filter.PacketFilter;
+import dev.trellis.engine.netcheck.Netcheck;
+import dev.trellis.engine.netcheck.StunPort;
+import dev.trellis.engine.netcheck.StunWaiters;
+import dev.trellis.engine.paths.PathBind;
+import dev.trellis.engine.paths.PathTiming;
+import dev.trellis.engine.paths.RelayConnections;
 import dev.trellis.engine.router.Router;
 import dev.trellis.engine.tun.FilteringTun;
 import dev.trellis.engine.uapi.UapiServer;
@@ -22,11 +28,19 @@ import dev.trellis.engine.wg.Device;
 import dev.trellis.engine.wg.DeviceUpdate;
 import dev.trellis.engine.wg.WgConstants;
 import dev.trellis.protocol.control.Hostinfo;
+import dev.trellis.protocol.key.DiscoPrivateKey;
 import dev.trellis.protocol.localapi.LocalApiPaths;
+import dev.trellis.protocol.stun.StunMessage;
+import dev.trellis.protocol.stun.TransactionId;
 import dev.trellis.tun.InterfaceConfigurator;
 import dev.trellis.tun.Tun;
 import dev.trellis.tun.TunDevice;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine;
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -34,11 +48,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.net.InetSocketAddress;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * {@code trellisd}: the node daemon. Owns the TUN interface and the WireGuard engine, keeps the
@@ -109,7 +120,20 @@ public final class Trellisd implements Callable<Integer> {
         FlowTable flows = new FlowTable();
         FilterCounters filterCounters = new FilterCounters();
         FilteringTun filtered = new FilteringTun(tunDevice, PacketFilter.denyAll(flows, filterCounters));
-        Device device = new Device(name, filtered, Binds.best(), Clock.systemUTC(), WgConstants.fromEnvironment());
+        // One UDP socket carries WireGuard, disco and STUN; peers are reached through it directly
+        // once disco proves a path, and through relays until then.
+        RelayConnections relays = RelayConnections.withDefaults();
+        PathBind paths = new PathBind(Binds.best(), relays, DiscoPrivateKey.generate(), PathTiming.DEFAULT,
+                System::nanoTime, true);
+        StunWaiters stunWaiters = new StunWaiters();
+        paths.setStunHandler(stunWaiters::offer);
+        StunPort stunPort = server -> {
+            TransactionId tx = TransactionId.random();
+            CompletableFuture<InetSocketAddress> answer = stunWaiters.expect(tx, server);
+            paths.send(ByteBuffer.wrap(StunMessage.bindingRequest(tx, false)), server);
+            return answer;
+        };
+        Device device = new Device(name, filtered, paths, Clock.systemUTC(), WgConstants.fromEnvironment());
         device.start();
         try {
             device.apply(new DeviceUpdate(Optional.empty(), OptionalInt.of(port), OptionalInt.empty(), false, List.of()));
@@ -126,12 +150,16 @@ public final class Trellisd implements Callable<Integer> {
         OsDnsConfigurators.Detected osDns = OsDnsConfigurators.detect(resolvConf, stateDir, name);
         Logging.info("DNS: " + osDns.reason());
         WgEngine engine = new WgEngine(device, filtered, flows, filterCounters, new Router(os, name), name,
-                Clock.systemUTC(), magicDns, osDns.configurator());
-        LocalBackend backend = new LocalBackend(store, engine, (url, state, listener) -> new ControlClient(url,
-                state.machineKey(), state.serverKey(), new HttpDialer(), listener,
-                () -> new Hostinfo(state.hostname() != null ? state.hostname() : osHostname(), "linux",
-                        System.getProperty("os.version"), version()),
-                timing()), Clock.systemUTC(), version());
+                Clock.systemUTC(), magicDns, osDns.configurator(), paths, relays,
+                new Netcheck(stunPort, Clock.systemUTC(), Netcheck.Options.DEFAULT));
+        LocalBackend backend = new LocalBackend(store, engine, (url, state, listener) -> {
+            ControlClient client = new ControlClient(url, state.machineKey(), state.serverKey(), new HttpDialer(),
+                    listener, () -> new Hostinfo(state.hostname() != null ? state.hostname() : osHostname(), "linux",
+                            System.getProperty("os.version"), version(), engine.netInfo()),
+                    timing());
+            client.setDiscoKey(engine.discoKey());
+            return client;
+        }, Clock.systemUTC(), version());
         UapiServer uapi = startUapi(name, device);
         LocalApiServer api;
         try {

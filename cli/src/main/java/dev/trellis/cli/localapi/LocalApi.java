@@ -32,6 +32,12 @@ public interface LocalApi {
     /** {@code GET metrics}: the daemon's counters, Prometheus text. */
     String metrics() throws LocalApiException;
 
+    /** Runs a netcheck in the daemon (from its WireGuard socket) and returns the report. */
+    dev.trellis.protocol.localapi.NetcheckReport netcheck() throws LocalApiException;
+
+    /** The same, as the daemon's JSON text. */
+    String netcheckJson() throws LocalApiException;
+
     /** {@code GET prefs}. */
     Prefs prefs() throws LocalApiException;
 

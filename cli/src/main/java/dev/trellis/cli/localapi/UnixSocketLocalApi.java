@@ -105,6 +105,17 @@ public final class UnixSocketLocalApi implements LocalApi {
     }
 
     @Override
+    public dev.trellis.protocol.localapi.NetcheckReport netcheck() throws LocalApiException {
+        return decode(exchange("GET", LocalApiPaths.NETCHECK, null), dev.trellis.protocol.localapi.NetcheckReport.class,
+                LocalApiPaths.NETCHECK);
+    }
+
+    @Override
+    public String netcheckJson() throws LocalApiException {
+        return new String(exchange("GET", LocalApiPaths.NETCHECK, null), UTF_8);
+    }
+
+    @Override
     public String metrics() throws LocalApiException {
         return new String(exchange("GET", LocalApiPaths.METRICS, null), UTF_8);
     }

@@ -78,6 +78,7 @@ public final class LocalBackend implements AutoCloseable {
     public LocalBackend(StateStore store, Engine engine, ControlFactory controls, Clock clock, String version) {
         this.store = Objects.requireNonNull(store);
         this.engine = Objects.requireNonNull(engine);
+        engine.onNetworkChange(this::networkChanged);
         this.controls = Objects.requireNonNull(controls);
         this.clock = Objects.requireNonNull(clock);
         this.version = Objects.requireNonNull(version);
@@ -116,7 +117,7 @@ public final class LocalBackend implements AutoCloseable {
         lock.lock();
         try {
             return StatusBuilder.build(version, backend, state.nodeKey() != null, authUrl, netMap, engine.status(),
-                    health(), clock.instant());
+                    engine.paths(), health(), clock.instant());
         } finally {
             lock.unlock();
         }
@@ -132,13 +133,69 @@ public final class LocalBackend implements AutoCloseable {
         }
     }
 
+    /** The engine's endpoints or NetInfo changed: the coordinator (and so every peer) is told at once. */
+    private void networkChanged() {
+        ControlClient c;
+        lock.lock();
+        try {
+            c = client;
+        } finally {
+            lock.unlock();
+        }
+        if (c != null) {
+            c.updateEndpoints(engine.localEndpoints());
+            c.hostinfoChanged();
+        }
+    }
+
+    /** Runs a netcheck now (see {@link Engine#netcheck()}) and reports it in LocalAPI form. */
+    public dev.trellis.protocol.localapi.NetcheckReport netcheckReport() throws IOException {
+        dev.trellis.protocol.control.RelayMap map = relayMap();
+        if (map.regions().isEmpty()) {
+            throw new BackendException(ErrorCode.NOT_READY, "no relay map yet: netcheck measures against the relays "
+                    + "the coordinator names; connect with `trellis up` first");
+        }
+        dev.trellis.engine.netcheck.NetReport r;
+        try {
+            r = engine.netcheck().orElseThrow(() -> new BackendException(ErrorCode.NOT_READY,
+                    "this engine cannot run netcheck"));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+        java.util.Map<String, Double> latency = new java.util.TreeMap<>();
+        r.regionLatency().forEach((id, d) -> latency.put(Integer.toString(id), d.toNanos() / 1e9));
+        return new dev.trellis.protocol.localapi.NetcheckReport(r.udp(), r.globalV6() != null,
+                r.globalV4() == null ? null : endpointText(r.globalV4()),
+                r.globalV6() == null ? null : endpointText(r.globalV6()), r.mappingVariesByDestIp(), r.preferredRegion(),
+                latency, r.describe(map));
+    }
+
+    private static String endpointText(java.net.InetSocketAddress a) {
+        String h = dev.trellis.protocol.net.IpLiterals.format(a.getAddress().getAddress());
+        return (h.contains(":") ? "[" + h + "]" : h) + ":" + a.getPort();
+    }
+
+    /** The relay map of the current netmap (empty without one). */
+    public dev.trellis.protocol.control.RelayMap relayMap() {
+        lock.lock();
+        try {
+            return netMap == null ? dev.trellis.protocol.control.RelayMap.EMPTY : netMap.relayMap();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /**
-     * One ping of tunnel address {@code ip} (see {@link PingResult}). Only {@code ICMP} is
-     * supported so far; it goes through the tunnel and the peer's packet filter like any ICMP.
+     * One ping of tunnel address {@code ip} (see {@link PingResult}). {@code ICMP} goes through
+     * the tunnel and the peer's packet filter like any ICMP; {@code disco} pings the peer's
+     * paths themselves (its relay and each address at once) and reports the first pong's path.
      */
     public PingResult ping(String ip, String type, Duration timeout) throws IOException {
-        if (type == null || !type.equalsIgnoreCase("ICMP")) {
-            throw new BackendException(ErrorCode.BAD_REQUEST, "ping type '" + type + "' is not supported: use type=ICMP");
+        boolean disco = type != null && type.equalsIgnoreCase("disco");
+        if (type == null || !(type.equalsIgnoreCase("ICMP") || disco)) {
+            throw new BackendException(ErrorCode.BAD_REQUEST, "ping type '" + type
+                    + "' is not supported: use type=disco or type=ICMP");
         }
         if (ip != null && ip.contains(":") && !ip.startsWith("[") && ip.indexOf(':') == ip.lastIndexOf(':')) {
             throw new BackendException(ErrorCode.BAD_REQUEST, "ping takes an address without a port, got '" + ip + "'");
@@ -156,6 +213,9 @@ public final class LocalBackend implements AutoCloseable {
         String nodeIp = who.node().addresses().isEmpty() ? null
                 : dev.trellis.protocol.net.IpLiterals.format(who.node().addresses().getFirst().address());
         String name = who.node().computedName();
+        if (disco) {
+            return discoPing(ip, nodeIp, name, who.node().key(), local, timeout);
+        }
         Optional<Duration> rtt = engine.ping(target, timeout);
         if (rtt.isEmpty()) {
             return new PingResult(ip, nodeIp, name, "timeout waiting for a reply after " + timeout.toMillis() + " ms", 0,
@@ -167,6 +227,32 @@ public final class LocalBackend implements AutoCloseable {
                     return (h.contains(":") ? "[" + h + "]" : h) + ":" + e.getPort();
                 }).orElse(null);
         return new PingResult(ip, nodeIp, name, null, rtt.get().toNanos() / 1e9, endpoint, 0, null, local);
+    }
+
+    private PingResult discoPing(String ip, String nodeIp, String name,
+            dev.trellis.protocol.key.NodePublicKey key, boolean local, Duration timeout) throws IOException {
+        if (local) {
+            return new PingResult(ip, nodeIp, name, null, 0, null, 0, null, true);
+        }
+        try {
+            var reply = engine.discoPing(key).get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            double secs = reply.latency().toNanos() / 1e9;
+            if (reply.direct() != null) {
+                String h = dev.trellis.protocol.net.IpLiterals.format(reply.direct().getAddress().getAddress());
+                return new PingResult(ip, nodeIp, name, null, secs, (h.contains(":") ? "[" + h + "]" : h) + ":"
+                        + reply.direct().getPort(), 0, null, false);
+            }
+            String code = relayMap().region(reply.relayRegion()).map(r -> r.code()).orElse(null);
+            return new PingResult(ip, nodeIp, name, null, secs, null, reply.relayRegion(), code, false);
+        } catch (java.util.concurrent.TimeoutException e) {
+            return new PingResult(ip, nodeIp, name, "timeout waiting for a pong after " + timeout.toMillis() + " ms", 0,
+                    null, 0, null, false);
+        } catch (java.util.concurrent.ExecutionException e) {
+            return new PingResult(ip, nodeIp, name, "cannot ping: " + e.getCause().getMessage(), 0, null, 0, null, false);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
     }
 
     /** The data plane's counters as Prometheus text: {@code trellis_<dotted name with underscores> value}. */

@@ -1,6 +1,7 @@
 package dev.trellis.daemon.backend;
 
 import dev.trellis.engine.controlclient.NetMap;
+import dev.trellis.engine.paths.PathStatus;
 import dev.trellis.engine.wg.DeviceStatus;
 import dev.trellis.protocol.control.Node;
 import dev.trellis.protocol.key.NodePublicKey;
@@ -30,7 +31,7 @@ final class StatusBuilder {
     private StatusBuilder() {}
 
     static Status build(String version, BackendState state, boolean haveNodeKey, String authUrl, NetMap map,
-            DeviceStatus device, List<String> health, Instant now) {
+            DeviceStatus device, Map<NodePublicKey, PathStatus> paths, List<String> health, Instant now) {
         if (map == null) {
             return new Status(version, true, state, haveNodeKey, authUrl, List.of(), null, health, null, null, Map.of(),
                     Map.of());
@@ -42,7 +43,7 @@ final class StatusBuilder {
         Map<NodePublicKey, PeerStatus> peers = new LinkedHashMap<>();
         for (Node n : map.peers().values()) {
             if (n.key() != null) {
-                peers.put(n.key(), peer(map, n, wg.get(n.key()), now));
+                peers.put(n.key(), withPath(map, peer(map, n, wg.get(n.key()), now), paths.get(n.key())));
             }
         }
         Map<Long, UserProfile> users = new LinkedHashMap<>();
@@ -72,6 +73,26 @@ final class StatusBuilder {
                 n.allowedIps(), n.tags(), n.endpoints(), curAddr, "", wg == null ? 0 : wg.rxBytes(),
                 wg == null ? 0 : wg.txBytes(), n.created(), null, n.lastSeen(), handshake,
                 Boolean.TRUE.equals(n.online()), active, expired, n.keyExpiry());
+    }
+
+    /**
+     * The path the paths layer reports, over WireGuard's endpoint (a synthetic one under the
+     * paths layer): {@code CurAddr} when direct; {@code Relay}, the region's code, always (as
+     * Tailscale: the peer's home relay); latency; and why it is relayed.
+     */
+    private static PeerStatus withPath(NetMap map, PeerStatus p, PathStatus path) {
+        if (path == null) {
+            return p;
+        }
+        String cur = null;
+        if (path.direct() != null) {
+            String host = IpLiterals.format(path.direct().getAddress().getAddress());
+            cur = (host.contains(":") ? "[" + host + "]" : host) + ":" + path.direct().getPort();
+        }
+        String relay = path.relayRegion() <= 0 ? ""
+                : map.relayMap().region(path.relayRegion()).map(r -> r.code()).orElse(Integer.toString(path.relayRegion()));
+        double latency = path.latency() == null ? 0 : path.latency().toNanos() / 1e9;
+        return p.withPath(cur, relay, latency, path.whyRelayed());
     }
 
     static List<InetAddress> ips(Node n) {

@@ -6,29 +6,43 @@ import dev.trellis.engine.dns.OsDnsConfigurator;
 import dev.trellis.engine.filter.FilterCounters;
 import dev.trellis.engine.filter.FlowTable;
 import dev.trellis.engine.filter.PacketFilter;
-import dev.trellis.engine.tun.FilteringTun;
-import dev.trellis.protocol.control.FilterRule;
+import dev.trellis.engine.netcheck.NetReport;
+import dev.trellis.engine.netcheck.Netcheck;
+import dev.trellis.engine.paths.PathBind;
+import dev.trellis.engine.paths.PathStatus;
+import dev.trellis.engine.paths.PeerInfo;
+import dev.trellis.engine.paths.RelayConnections;
 import dev.trellis.engine.router.Router;
+import dev.trellis.engine.tun.FilteringTun;
 import dev.trellis.engine.wg.ConfigException;
 import dev.trellis.engine.wg.Device;
 import dev.trellis.engine.wg.DeviceStatus;
 import dev.trellis.engine.wg.DeviceUpdate;
 import dev.trellis.engine.wgcfg.WgConfig;
+import dev.trellis.protocol.control.FilterRule;
+import dev.trellis.protocol.control.NetInfo;
+import dev.trellis.protocol.control.Node;
+import dev.trellis.protocol.key.DiscoPublicKey;
 import dev.trellis.protocol.key.NodePrivateKey;
+import dev.trellis.protocol.key.NodePublicKey;
 import dev.trellis.protocol.net.IpLiterals;
 import dev.trellis.protocol.net.IpPrefix;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The real data plane: a WireGuard {@link Device} on a TUN interface, configured from netmaps
@@ -50,6 +64,9 @@ public final class WgEngine implements Engine {
     private final DnsManager dns;
     private final String ifname;
     private final Clock clock;
+    private final PathBind paths;
+    private final NetworkMonitor monitor;
+    private volatile Runnable networkListener = () -> {};
     private WgConfig current = WgConfig.EMPTY;
     private NodePrivateKey currentKey;
 
@@ -58,8 +75,12 @@ public final class WgEngine implements Engine {
      * @param flows the node's connection tracking, kept across filter versions
      */
     public WgEngine(Device device, FilteringTun tun, FlowTable flows, FilterCounters counters, Router router,
-            String ifname, Clock clock, MagicDns dns, OsDnsConfigurator os) {
+            String ifname, Clock clock, MagicDns dns, OsDnsConfigurator os, PathBind paths, RelayConnections relays,
+            Netcheck netcheck) {
         this.device = device;
+        this.paths = paths;
+        this.monitor = new NetworkMonitor(paths, relays, netcheck, this::interfaceEndpoints,
+                () -> networkListener.run());
         this.magicDns = dns;
         this.dns = new DnsManager(dns, os);
         this.tun = tun;
@@ -72,7 +93,11 @@ public final class WgEngine implements Engine {
 
     @Override
     public synchronized void apply(NetMap map, NodePrivateKey key, boolean acceptDns) throws IOException {
-        WgConfig next = WgConfig.from(map, clock.instant());
+        paths.setSelf(key.publicKey());
+        monitor.relays().setNodeKey(key);
+        paths.setPeers(peerInfos(map));
+        monitor.setRelayMap(map.relayMap());
+        WgConfig next = WgConfig.from(map, clock.instant(), n -> Optional.of(paths.endpointFor(n.key())));
         try {
             if (!key.equals(currentKey)) {
                 // A new node key: every peer must handshake afresh, so start from an empty config.
@@ -130,6 +155,7 @@ public final class WgEngine implements Engine {
             throw new IOException("clearing WireGuard peers: " + e.getMessage(), e);
         }
         current = WgConfig.EMPTY;
+        paths.setPeers(List.of());
         tun.setFilter(PacketFilter.denyAll(flows, counters));
         router.apply(Router.Config.EMPTY);
         dns.clear();
@@ -153,6 +179,7 @@ public final class WgEngine implements Engine {
         m.put("dns.upstream_failures", q.upstreamFailures());
         m.put("dns.servfails", q.servfails());
         device.counters().snapshot().forEach((k, v) -> m.put("wireguard." + k, v));
+        paths.counters().snapshot().forEach((k, v) -> m.put("paths." + k, v));
         return m;
     }
 
@@ -163,8 +190,22 @@ public final class WgEngine implements Engine {
 
     @Override
     public List<String> localEndpoints() {
-        int port = device.listenPort();
+        List<String> measured = monitor.endpoints();
+        if (!measured.isEmpty()) {
+            return measured;
+        }
         List<String> out = new ArrayList<>();
+        for (InetSocketAddress a : interfaceEndpoints()) {
+            String text = IpLiterals.format(a.getAddress().getAddress());
+            out.add((a.getAddress() instanceof Inet6Address ? "[" + text + "]" : text) + ":" + a.getPort());
+        }
+        return out;
+    }
+
+    /** This node's usable interface addresses, each with the WireGuard port. */
+    List<InetSocketAddress> interfaceEndpoints() {
+        int port = device.listenPort();
+        List<InetSocketAddress> out = new ArrayList<>();
         try {
             for (NetworkInterface nif : Collections.list(NetworkInterface.getNetworkInterfaces())) {
                 if (!nif.isUp() || nif.isLoopback() || nif.getName().equals(ifname)) {
@@ -172,16 +213,80 @@ public final class WgEngine implements Engine {
                 }
                 for (InetAddress a : Collections.list(nif.getInetAddresses())) {
                     if (usable(a)) {
-                        String text = IpLiterals.format(a.getAddress());
-                        String host = a instanceof Inet6Address ? "[" + text + "]" : text;
-                        out.add(host + ":" + port);
+                        out.add(new InetSocketAddress(InetAddress.getByAddress(a.getAddress()), port));
                     }
                 }
             }
-        } catch (SocketException e) {
+        } catch (IOException e) {
             return List.of();
         }
-        Collections.sort(out);
+        out.sort(java.util.Comparator.comparing(InetSocketAddress::toString));
+        return out;
+    }
+
+    @Override
+    public Map<NodePublicKey, PathStatus> paths() {
+        Map<NodePublicKey, PathStatus> out = new LinkedHashMap<>();
+        for (NodePublicKey k : paths.endpoints().keySet()) {
+            PathStatus st = paths.status(k);
+            if (st != null) {
+                out.put(k, st);
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public DiscoPublicKey discoKey() {
+        return paths.discoKey();
+    }
+
+    @Override
+    public NetInfo netInfo() {
+        return monitor.netInfo();
+    }
+
+    @Override
+    public void onNetworkChange(Runnable listener) {
+        networkListener = listener;
+    }
+
+    @Override
+    public Optional<NetReport> netcheck() throws InterruptedException {
+        return Optional.of(monitor.netcheckNow());
+    }
+
+    @Override
+    public CompletableFuture<PathBind.PingReply> discoPing(NodePublicKey peer) {
+        return paths.ping(peer);
+    }
+
+    /** What the paths layer needs to know of each peer in {@code map}. */
+    static List<PeerInfo> peerInfos(NetMap map) {
+        List<PeerInfo> out = new ArrayList<>();
+        for (Node n : map.peers().values()) {
+            if (n.key() == null || n.key().equals(map.self().key())) {
+                continue;
+            }
+            DiscoPublicKey disco = null;
+            if (n.discoKey() != null) {
+                try {
+                    disco = DiscoPublicKey.parse(n.discoKey());
+                } catch (IllegalArgumentException e) {
+                    disco = null; // an unusable key: the peer is reached through relays only
+                }
+            }
+            List<InetSocketAddress> eps = new ArrayList<>();
+            for (String e : n.endpoints()) {
+                InetSocketAddress a = IpLiterals.parseEndpoint(e);
+                if (a != null && a.getPort() != 0 && eps.size() < 32) {
+                    eps.add(a);
+                }
+            }
+            int home = n.homeRelay() == null ? 0 : n.homeRelay();
+            NetInfo info = n.hostinfo() == null ? null : n.hostinfo().netInfo();
+            out.add(new PeerInfo(n.key(), disco, eps, home, info));
+        }
         return out;
     }
 
@@ -215,6 +320,12 @@ public final class WgEngine implements Engine {
             dns.clear(); // the system's resolver must not be left pointing at a service that is gone
         }
         magicDns.close();
+        monitor.close();
         device.close();
+        try {
+            paths.shutdown();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
     }
 }

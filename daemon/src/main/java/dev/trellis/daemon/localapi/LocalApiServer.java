@@ -53,6 +53,7 @@ public final class LocalApiServer implements AutoCloseable {
                 .route("GET", LocalApiPaths.WHOIS, ex -> json(ex, 200, backend.whois(ex.query("addr").orElse(null))))
                 .route("POST", LocalApiPaths.PING, ex -> json(ex, 200, backend.ping(ex.query("ip").orElse(null),
                         ex.query("type").orElse(null), PING_TIMEOUT)))
+                .route("GET", LocalApiPaths.NETCHECK, ex -> json(ex, 200, backend.netcheckReport()))
                 .route("GET", LocalApiPaths.METRICS, ex -> ex.respond(200, "text/plain; version=0.0.4; charset=utf-8",
                         backend.metricsText().getBytes(java.nio.charset.StandardCharsets.UTF_8)))
                 .route("GET", LocalApiPaths.PREFS, ex -> json(ex, 200, backend.prefs()))
@@ -123,7 +124,7 @@ public final class LocalApiServer implements AutoCloseable {
             routes.handle(ex);
         } catch (BackendException e) {
             int status = switch (e.code()) {
-                case ErrorCode.NEEDS_LOGIN -> 409;
+                case ErrorCode.NEEDS_LOGIN, ErrorCode.NOT_READY -> 409;
                 case ErrorCode.NOT_FOUND -> 404;
                 case null, default -> 400;
             };

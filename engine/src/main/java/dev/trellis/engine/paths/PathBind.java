@@ -71,7 +71,14 @@ public final class PathBind implements Bind, RelayTransport.Inbound {
     private final Map<NodePublicKey, PeerPath> byKey = new ConcurrentHashMap<>();
     private final Map<InetSocketAddress, PeerPath> bySynthetic = new ConcurrentHashMap<>();
     private final Map<DiscoPublicKey, PeerPath> byDisco = new ConcurrentHashMap<>();
+    /** Addresses disco proved to be a peer's; only these are trusted as the source of WireGuard packets. */
     private final Map<InetSocketAddress, PeerPath> byAddr = new ConcurrentHashMap<>();
+    /**
+     * Addresses the netmap says are a peer's, used for WireGuard packets only until disco proves
+     * one (a node without relays must still be reachable). An address two peers claim (two LANs
+     * using the same private range) is nobody's.
+     */
+    private volatile Map<InetSocketAddress, PeerPath> claimed = Map.of();
     private final Map<TransactionId, CompletableFuture<PingReply>> pingWaiters = new ConcurrentHashMap<>();
     private final AtomicLong nextSynthetic = new AtomicLong(1);
     private volatile ArrayBlockingQueue<RelayPacket> relayQueue = new ArrayBlockingQueue<>(RELAY_QUEUE);
@@ -153,6 +160,19 @@ public final class PathBind implements Bind, RelayTransport.Inbound {
                 byDisco.put(info.disco(), p);
             }
         }
+        Map<InetSocketAddress, PeerPath> claims = new java.util.HashMap<>();
+        Set<InetSocketAddress> ambiguous = new HashSet<>();
+        for (PeerInfo info : peers) {
+            PeerPath p = byKey.get(info.key());
+            for (InetSocketAddress e : info.endpoints()) {
+                PeerPath other = claims.putIfAbsent(e, p);
+                if (other != null && other != p) {
+                    ambiguous.add(e);
+                }
+            }
+        }
+        ambiguous.forEach(claims::remove);
+        claimed = Map.copyOf(claims);
         for (PeerPath p : List.copyOf(byKey.values())) {
             if (!keep.contains(p.key)) {
                 byKey.remove(p.key);
@@ -196,7 +216,11 @@ public final class PathBind implements Bind, RelayTransport.Inbound {
         }
         long now = nanos.getAsLong();
         List<PeerPath.Action> actions = new ArrayList<>(p.pingAll(now));
-        actions.add(p.relayPing(now));
+        PeerInfo info = p.info();
+        int region = info != null && info.homeRegion() > 0 ? info.homeRegion() : relays.home();
+        if (region > 0 && relays.connected(region)) {
+            actions.add(p.relayPing(now));
+        }
         List<TransactionId> txs = new ArrayList<>();
         for (PeerPath.Action a : actions) {
             if (a instanceof PeerPath.Ping ping) {
@@ -270,7 +294,10 @@ public final class PathBind implements Bind, RelayTransport.Inbound {
                 continue;
             }
             if (sizes[i] >= 4 && b.get(0) >= 1 && b.get(0) <= 4 && b.get(1) == 0 && b.get(2) == 0 && b.get(3) == 0) {
-                PeerPath p = byAddr.get(src); // WireGuard: only from a proven address
+                PeerPath p = byAddr.get(src); // WireGuard: from a proven address, else one the netmap names
+                if (p == null) {
+                    p = claimed.get(src);
+                }
                 if (p == null) {
                     counters.unknownSource.increment();
                     from[i] = null;
@@ -367,17 +394,32 @@ public final class PathBind implements Bind, RelayTransport.Inbound {
         }
     }
 
+    /**
+     * Sends through the peer's home relay (or ours). With no relay up to send through, the
+     * packet goes to each address the netmap names for the peer instead, as plain WireGuard
+     * would: without relays, nodes that can reach each other still do.
+     */
     private void relaySend(PeerPath p, ByteBuffer packet) {
         PeerInfo info = p.info();
         int region = info != null && info.homeRegion() > 0 ? info.homeRegion() : relays.home();
-        if (region <= 0) {
-            counters.noRelay.increment();
+        if (region > 0 && relays.send(region, p.key, packet.duplicate())) {
+            counters.sentRelay.increment();
             return;
         }
-        if (relays.send(region, p.key, packet)) {
-            counters.sentRelay.increment();
-        } else {
+        if (region > 0) {
             counters.relayDrops.increment();
+        } else {
+            counters.noRelay.increment();
+        }
+        if (info != null) {
+            for (InetSocketAddress e : info.endpoints()) {
+                try {
+                    udp.send(packet.duplicate(), e);
+                    counters.sentDirect.increment();
+                } catch (IOException ex) {
+                    counters.sendErrors.increment();
+                }
+            }
         }
     }
 

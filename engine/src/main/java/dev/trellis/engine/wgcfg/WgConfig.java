@@ -36,6 +36,12 @@ public record WgConfig(Map<NodePublicKey, Peer> peers) {
     }
 
     public static WgConfig from(NetMap map, Instant now) {
+        return from(map, now, n -> firstEndpoint(n.endpoints()));
+    }
+
+    /** As {@link #from(NetMap, Instant)}, with each peer's endpoint chosen by {@code endpointOf}. */
+    public static WgConfig from(NetMap map, Instant now,
+            java.util.function.Function<Node, Optional<InetSocketAddress>> endpointOf) {
         Map<NodePublicKey, Peer> peers = new LinkedHashMap<>();
         List<Node> nodes = new ArrayList<>(map.peers().values());
         nodes.sort(Comparator.comparingLong(Node::id));
@@ -47,7 +53,7 @@ public record WgConfig(Map<NodePublicKey, Peer> peers) {
                 continue;
             }
             // Two nodes can never share a key; if a broken map says so, the older node wins.
-            peers.putIfAbsent(n.key(), new Peer(n.key(), n.allowedIps(), firstEndpoint(n.endpoints())));
+            peers.putIfAbsent(n.key(), new Peer(n.key(), n.allowedIps(), endpointOf.apply(n)));
         }
         return new WgConfig(peers);
     }

@@ -35,4 +35,7 @@ public final class ErrorCode {
 
     /** What the request names does not exist (HTTP 404), e.g. no node has the address asked about. */
     public static final String NOT_FOUND = "not-found";
+
+    /** What the request needs is not there yet (HTTP 409), e.g. netcheck before the first map named any relay. */
+    public static final String NOT_READY = "not-ready";
 }

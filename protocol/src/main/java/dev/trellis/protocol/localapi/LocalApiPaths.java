@@ -43,7 +43,9 @@ public final class LocalApiPaths {
     public static final String WATCH_IPN_BUS = PREFIX + "watch-ipn-bus";
     /** The node's counters, Prometheus text. */
     public static final String METRICS = PREFIX + "metrics";
-    /** One ping through the tunnel: {@code ?ip=IP&type=ICMP}. */
+    /** Runs a netcheck now and answers a {@link NetcheckReport}. */
+    public static final String NETCHECK = PREFIX + "netcheck";
+    /** One ping: {@code ?ip=IP&type=disco} (the peer's paths) or {@code type=ICMP} (through the tunnel). */
     public static final String PING = PREFIX + "ping";
     /** Who owns a tailnet address: {@code ?addr=IP} or {@code ?addr=IP:port} ({@code [v6]:port}). */
     public static final String WHOIS = PREFIX + "whois";

@@ -36,6 +36,8 @@ import java.util.List;
  * @param active whether packets flowed to it in the last two minutes
  * @param expired whether its node key has expired (omitted when false)
  * @param keyExpiry when its node key expires or expired; null = never
+ * @param latencySeconds Trellis: round trip of the path in use, from its last disco pong; 0 = unmeasured
+ * @param relayReason Trellis: while relayed, why no direct path is in use, in words; omitted when direct
  */
 public record PeerStatus(
         @JsonProperty("ID") String id,
@@ -60,7 +62,27 @@ public record PeerStatus(
         @JsonProperty("Online") boolean online,
         @JsonProperty("Active") boolean active,
         @JsonProperty("Expired") @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean expired,
-        @JsonProperty("KeyExpiry") Instant keyExpiry) {
+        @JsonProperty("KeyExpiry") Instant keyExpiry,
+        @JsonProperty("LatencySeconds") @JsonInclude(JsonInclude.Include.NON_DEFAULT) double latencySeconds,
+        @JsonProperty("RelayReason") @JsonInclude(JsonInclude.Include.NON_EMPTY) String relayReason) {
+
+    /** Without path details (latency, relay reason). */
+    public PeerStatus(String id, long nodeId, NodePublicKey publicKey, String hostName, String dnsName, String os,
+            long userId, List<InetAddress> tailscaleIps, List<IpPrefix> allowedIps, List<String> tags, List<String> addrs,
+            String curAddr, String relay, long rxBytes, long txBytes, Instant created, Instant lastWrite,
+            Instant lastSeen, Instant lastHandshake, boolean online, boolean active, boolean expired,
+            Instant keyExpiry) {
+        this(id, nodeId, publicKey, hostName, dnsName, os, userId, tailscaleIps, allowedIps, tags, addrs, curAddr,
+                relay, rxBytes, txBytes, created, lastWrite, lastSeen, lastHandshake, online, active, expired, keyExpiry,
+                0, null);
+    }
+
+    /** A copy with the path's details. */
+    public PeerStatus withPath(String cur, String relayName, double latency, String reason) {
+        return new PeerStatus(id, nodeId, publicKey, hostName, dnsName, os, userId, tailscaleIps, allowedIps, tags,
+                addrs, cur, relayName, rxBytes, txBytes, created, lastWrite, lastSeen, lastHandshake, online, active,
+                expired, keyExpiry, latency, reason);
+    }
 
     public PeerStatus {
         tailscaleIps = Copies.list(tailscaleIps);
