@@ -79,6 +79,11 @@ public final class Coordinator implements AutoCloseable {
             router.prefix("POST", "/", holder);
             AdminEndpoints admin = AdminEndpoints.install(router); // admin: /api/v1/ and /metrics
             if (config.embeddedRelay() != null) {
+                if (config.databaseUrl() != null) {
+                    LOG.log(System.Logger.Level.WARNING, "--embedded-relay with a shared database: if several"
+                            + " coordinators serve this network, nodes on different ones cannot reach each other"
+                            + " through their embedded relays; run trellis-relay and --relay-map instead");
+                }
                 relay = EmbeddedRelay.open(config.dataDir());
                 relay.mount(router); // the exact route /relay wins over the tailnet's prefix routes
             }

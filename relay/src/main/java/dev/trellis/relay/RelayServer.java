@@ -121,6 +121,9 @@ final class RelayServer {
             }
             if (client != null) {
                 try {
+                    if (closing) {
+                        return; // attached after the shutdown announcement went out: just hang up
+                    }
                     readLoop(client, new FrameReader(c.in()));
                 } finally {
                     detach(client);
