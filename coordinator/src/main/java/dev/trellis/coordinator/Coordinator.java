@@ -9,6 +9,7 @@ import dev.trellis.coordinator.login.LoginPages;
 import dev.trellis.coordinator.cluster.ChangeBus;
 import dev.trellis.coordinator.cluster.ChangeBuses;
 import dev.trellis.coordinator.netmap.PeerPolicy;
+import dev.trellis.coordinator.relay.EmbeddedRelay;
 import dev.trellis.coordinator.store.Store;
 import dev.trellis.coordinator.store.Stores;
 import dev.trellis.coordinator.tailnet.Tailnet;
@@ -16,12 +17,14 @@ import dev.trellis.coordinator.tailnet.TailnetConfig;
 import dev.trellis.protocol.http.HttpLimits;
 import dev.trellis.protocol.http.HttpServer;
 import dev.trellis.protocol.http.Router;
+import dev.trellis.protocol.control.RelayMap;
 import dev.trellis.protocol.key.MachinePrivateKey;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.Optional;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -38,9 +41,11 @@ public final class Coordinator implements AutoCloseable {
     private final URI serverUrl;
     private final ControlMetrics metrics;
     private final AdminEndpoints admin; // admin API, metrics, admin socket
+    private final EmbeddedRelay relay; // null without --embedded-relay
+    private final RelayMap relayMap;
 
     private Coordinator(Store store, ChangeBus bus, Tailnet tailnet, HttpServer http, URI serverUrl,
-            ControlMetrics metrics, AdminEndpoints admin) {
+            ControlMetrics metrics, AdminEndpoints admin, EmbeddedRelay relay, RelayMap relayMap) {
         this.store = store;
         this.bus = bus;
         this.tailnet = tailnet;
@@ -48,11 +53,14 @@ public final class Coordinator implements AutoCloseable {
         this.serverUrl = serverUrl;
         this.metrics = metrics;
         this.admin = admin;
+        this.relay = relay;
+        this.relayMap = relayMap;
     }
 
     public static Coordinator start(CoordinatorConfig config) throws IOException {
         Store store = Stores.open(config.databaseUrl(), config.dataDir());
         ChangeBus bus = null;
+        EmbeddedRelay relay = null;
         try {
             // Other coordinators on the same PostgreSQL database hear of our changes and we of
             // theirs; on SQLite (one process) the bus is a no-op.
@@ -70,17 +78,31 @@ public final class Coordinator implements AutoCloseable {
             router.prefix("GET", "/", holder);
             router.prefix("POST", "/", holder);
             AdminEndpoints admin = AdminEndpoints.install(router); // admin: /api/v1/ and /metrics
+            if (config.embeddedRelay() != null) {
+                if (config.databaseUrl() != null) {
+                    LOG.log(System.Logger.Level.WARNING, "--embedded-relay with a shared database: if several"
+                            + " coordinators serve this network, nodes on different ones cannot reach each other"
+                            + " through their embedded relays; run trellis-relay and --relay-map instead");
+                }
+                relay = EmbeddedRelay.open(config.dataDir());
+                relay.mount(router); // the exact route /relay wins over the tailnet's prefix routes
+            }
             HttpServer http = HttpServer.tcp(config.listen(), tls, router, HttpLimits.defaults().withMaxConnections(50_000));
             URI url;
             Tailnet tailnet;
+            RelayMap relayMap = config.relayMap();
             try {
                 url = config.effectiveServerUrl(http.tcpAddress());
+                if (relay != null) {
+                    relay.startStun(config.embeddedRelay().stunListenFor(http.tcpAddress()));
+                    relayMap = EmbeddedRelay.addTo(relayMap, relay.region(url));
+                }
                 tailnet = new Tailnet(store, new TailnetConfig(url, config.domain(), config.nodeKeyExpiry(),
                         config.ephemeralTimeout(), TailnetConfig.DEFAULT_LOGIN_TIMEOUT), PeerPolicy.allowAll(),
                         Clock.systemUTC(), config.keepAlive(), bus);
-                tailnet.hub().relayMap(config.relayMap());
+                tailnet.hub().relayMap(relayMap);
                 tailnet.start();
-            } catch (RuntimeException e) {
+            } catch (IOException | RuntimeException e) {
                 http.close();
                 throw e;
             }
@@ -90,8 +112,10 @@ public final class Coordinator implements AutoCloseable {
                 new LoginPages(tailnet, config.oidc() == null ? LoginConfig.local()
                         : LoginConfig.oidc(config.oidc().at(url))).routes(routes);
                 holder.router = routes;
-                // admin: API, metrics and <data-dir>/run/admin.sock
-                admin.start(tailnet, metrics, http::openConnections, config.dataDir());
+                // admin: API, metrics (the embedded relay's too) and <data-dir>/run/admin.sock
+                EmbeddedRelay r = relay;
+                admin.start(tailnet, metrics, http::openConnections, r == null ? () -> "" : r::prometheus,
+                        config.dataDir());
             } catch (IOException | RuntimeException e) {
                 http.close();
                 tailnet.close();
@@ -100,9 +124,14 @@ public final class Coordinator implements AutoCloseable {
             LOG.log(System.Logger.Level.INFO, "coordinator " + serverKey.publicKey().shortString() + " serving "
                     + url + " (listening on " + http.tcpAddress() + ", " + (config.databaseUrl() == null
                             ? "SQLite in " + config.dataDir() : "PostgreSQL") + ", login "
-                            + (config.oidc() == null ? "built in" : "at " + config.oidc().issuer()) + ")");
-            return new Coordinator(store, bus, tailnet, http, url, metrics, admin);
+                            + (config.oidc() == null ? "built in" : "at " + config.oidc().issuer()) + ")"
+                            + (relay == null ? "" : ", with a relay at " + url.resolve("/relay") + " and STUN on UDP "
+                                    + relay.stunAddress()));
+            return new Coordinator(store, bus, tailnet, http, url, metrics, admin, relay, relayMap);
         } catch (IOException | RuntimeException e) {
+            if (relay != null) {
+                relay.close();
+            }
             if (bus != null) {
                 bus.close();
             }
@@ -146,8 +175,21 @@ public final class Coordinator implements AutoCloseable {
         return metrics;
     }
 
+    /** The relay map nodes are sent: the configured one, plus the embedded relay's region if any. */
+    public RelayMap relayMap() {
+        return relayMap;
+    }
+
+    /** The relay running in this process ({@code serve --embedded-relay}), if any. */
+    public Optional<EmbeddedRelay> embeddedRelay() {
+        return Optional.ofNullable(relay);
+    }
+
     @Override
     public void close() {
+        if (relay != null) {
+            relay.close(); // first: its nodes hear Restarting while the port is still open
+        }
         admin.close(); // admin: removes the admin socket
         tailnet.close(); // first: the streams the HTTP server's close ends are not nodes going offline
         http.close();

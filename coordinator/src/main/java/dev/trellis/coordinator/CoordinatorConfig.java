@@ -1,6 +1,7 @@
 package dev.trellis.coordinator;
 
 import dev.trellis.coordinator.login.LoginConfig;
+import dev.trellis.coordinator.relay.EmbeddedRelay;
 import dev.trellis.coordinator.tailnet.TailnetConfig;
 import dev.trellis.protocol.control.RelayMap;
 import java.net.InetSocketAddress;
@@ -26,6 +27,7 @@ import java.util.Objects;
  * @param keepAlive how often a silent map stream gets a keep-alive
  * @param oidc the OpenID Connect provider users log in at; null = the built-in login page
  * @param relayMap the relays nodes are told about; {@link RelayMap#EMPTY} = none
+ * @param embeddedRelay a relay in this process, added to the relay map; null = none
  */
 public record CoordinatorConfig(
         InetSocketAddress listen,
@@ -39,7 +41,16 @@ public record CoordinatorConfig(
         Duration ephemeralTimeout,
         Duration keepAlive,
         OidcSettings oidc,
-        RelayMap relayMap) {
+        RelayMap relayMap,
+        EmbeddedRelaySettings embeddedRelay) {
+
+    /** The settings without an embedded relay. */
+    public CoordinatorConfig(InetSocketAddress listen, URI serverUrl, Path dataDir, String databaseUrl, Path tlsCert,
+            Path tlsKey, String domain, Duration nodeKeyExpiry, Duration ephemeralTimeout, Duration keepAlive,
+            OidcSettings oidc, RelayMap relayMap) {
+        this(listen, serverUrl, dataDir, databaseUrl, tlsCert, tlsKey, domain, nodeKeyExpiry, ephemeralTimeout,
+                keepAlive, oidc, relayMap, null);
+    }
 
     /** The settings without relays. */
     public CoordinatorConfig(InetSocketAddress listen, URI serverUrl, Path dataDir, String databaseUrl, Path tlsCert,
@@ -79,14 +90,36 @@ public record CoordinatorConfig(
         }
     }
 
+    /**
+     * A relay (and STUN server) in the coordinator's own process, for small installs: the relay
+     * protocol at {@code /relay} on the coordinator's port, region {@value EmbeddedRelay#REGION_ID}
+     * in the relay map.
+     *
+     * @param stunListen the STUN server's UDP address; null = the listen host, port
+     *     {@value EmbeddedRelay#DEFAULT_STUN_PORT}
+     */
+    public record EmbeddedRelaySettings(InetSocketAddress stunListen) {
+        /** Where STUN listens when the coordinator listens on {@code listen}. */
+        public InetSocketAddress stunListenFor(InetSocketAddress listen) {
+            return stunListen != null ? stunListen
+                    : new InetSocketAddress(listen.getAddress(), EmbeddedRelay.DEFAULT_STUN_PORT);
+        }
+    }
+
     public CoordinatorConfig withOidc(OidcSettings settings) {
         return new CoordinatorConfig(listen, serverUrl, dataDir, databaseUrl, tlsCert, tlsKey, domain, nodeKeyExpiry,
-                ephemeralTimeout, keepAlive, settings, relayMap);
+                ephemeralTimeout, keepAlive, settings, relayMap, embeddedRelay);
     }
 
     public CoordinatorConfig withRelayMap(RelayMap map) {
         return new CoordinatorConfig(listen, serverUrl, dataDir, databaseUrl, tlsCert, tlsKey, domain, nodeKeyExpiry,
-                ephemeralTimeout, keepAlive, oidc, map);
+                ephemeralTimeout, keepAlive, oidc, map, embeddedRelay);
+    }
+
+    /** With a relay in this process ({@code null}: without). */
+    public CoordinatorConfig withEmbeddedRelay(EmbeddedRelaySettings settings) {
+        return new CoordinatorConfig(listen, serverUrl, dataDir, databaseUrl, tlsCert, tlsKey, domain, nodeKeyExpiry,
+                ephemeralTimeout, keepAlive, oidc, relayMap, settings);
     }
 
     public static final int DEFAULT_PORT = 8080;
@@ -99,6 +132,9 @@ public record CoordinatorConfig(
         Objects.requireNonNull(domain, "domain");
         if ((tlsCert == null) != (tlsKey == null)) {
             throw new IllegalArgumentException("--tls-cert and --tls-key go together");
+        }
+        if (embeddedRelay != null) {
+            EmbeddedRelay.checkNoClash(relayMap); // before anything starts: a clash is a startup error
         }
     }
 

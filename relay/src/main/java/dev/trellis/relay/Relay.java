@@ -4,56 +4,43 @@ import dev.trellis.protocol.http.HttpLimits;
 import dev.trellis.protocol.http.HttpResponse;
 import dev.trellis.protocol.http.HttpServer;
 import dev.trellis.protocol.http.Router;
-import dev.trellis.protocol.http.UpgradedConnection;
 import dev.trellis.protocol.key.NodePrivateKey;
 import dev.trellis.protocol.key.NodePublicKey;
-import dev.trellis.protocol.relay.RelayHttp;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Map;
 import javax.net.ssl.SSLContext;
 
 /**
- * A running relay: its HTTP(S) server ({@code /relay} upgrade, {@code /health}, {@code /metrics}),
- * its {@link RelayServer} and, with a mesh key, its {@link Mesh}. The composition root of this module.
+ * A standalone relay: a {@link RelayService} on its own HTTP(S) server, which also answers
+ * {@code /health} and {@code /metrics}. The composition root of {@code trellis-relay}.
  */
 public final class Relay implements AutoCloseable {
-    private final NodePrivateKey key;
-    private final RelayConfig config;
-    private final RelayMetrics metrics = new RelayMetrics();
-    private final RelayServer server;
-    private final Mesh mesh;
+    private final RelayService service;
     private final HttpServer http;
     private final boolean tls;
 
-    private Relay(NodePrivateKey key, RelayConfig config, InetSocketAddress listen, SSLContext tlsOrNull) throws IOException {
-        this.key = key;
-        this.config = config;
+    private Relay(NodePrivateKey key, RelayConfig config, InetSocketAddress listen, SSLContext tlsOrNull)
+            throws IOException {
         this.tls = tlsOrNull != null;
-        this.server = new RelayServer(key, config, metrics);
-        Router router = new Router()
-                .route("GET", RelayHttp.PATH, ex -> {
-                    UpgradedConnection c = ex.upgrade(RelayHttp.UPGRADE_PROTOCOL, Map.of());
-                    server.serve(c);
-                })
-                .route("POST", RelayHttp.PATH, ex -> {
-                    UpgradedConnection c = ex.upgrade(RelayHttp.UPGRADE_PROTOCOL, Map.of());
-                    server.serve(c);
-                })
+        this.service = RelayService.unstarted(key, config);
+        Router router = service.mount(new Router())
                 .route("GET", "/health", ex -> ex.respond(HttpResponse.text(200,
                         "ok" + (config.region().isEmpty() ? "" : " region " + config.region()) + "\n")))
                 .route("GET", "/metrics", ex -> ex.respond(200, "text/plain; version=0.0.4; charset=utf-8",
-                        metrics.prometheus(config.region()).getBytes(StandardCharsets.UTF_8)));
+                        service.prometheus().getBytes(StandardCharsets.UTF_8)));
         HttpLimits limits = HttpLimits.defaults().withMaxBodyBytes(0)
                 .withTimeouts(Duration.ofSeconds(10), config.writeStallTimeout())
                 .withMaxConnections(config.maxConnections());
-        this.http = HttpServer.tcp(listen, tlsOrNull, router, limits);
-        this.mesh = config.meshSecretOrNull() == null ? null : new Mesh(key, config, metrics);
-        server.mesh(mesh);
-        metrics.gauges(server::clientCount, server::meshClientCount, () -> mesh == null ? 0 : mesh.peers());
+        try {
+            this.http = HttpServer.tcp(listen, tlsOrNull, router, limits);
+        } catch (IOException | RuntimeException e) {
+            service.close();
+            throw e;
+        }
+        service.startMesh(); // now that our port answers, a peer list naming us finds us
     }
 
     /** Starts a relay on {@code listen} (port 0 picks one), with TLS if {@code tlsOrNull} is given. */
@@ -63,7 +50,7 @@ public final class Relay implements AutoCloseable {
     }
 
     public NodePublicKey publicKey() {
-        return key.publicKey();
+        return service.publicKey();
     }
 
     public InetSocketAddress address() {
@@ -81,35 +68,32 @@ public final class Relay implements AutoCloseable {
     }
 
     public RelayMetrics metrics() {
-        return metrics;
+        return service.metrics();
     }
 
     public RelayConfig config() {
-        return config;
+        return service.config();
     }
 
     /** True if a node holding {@code k} is attached to this relay. */
     public boolean isAttached(NodePublicKey k) {
-        return server.attached(k);
+        return service.isAttached(k);
     }
 
     /** True if a mesh peer has told us that {@code k} is attached there. */
     public boolean meshKnows(NodePublicKey k) {
-        return mesh != null && mesh.knows(k);
+        return service.meshKnows(k);
     }
 
     /** Bytes waiting in the send queue of the node holding {@code k} (0 if not attached); for tests. */
     long queuedBytes(NodePublicKey k) {
-        return server.queuedBytes(k);
+        return service.queuedBytes(k);
     }
 
-    /** Stops the mesh links, the server and every client connection. */
+    /** Tells clients it is restarting (see {@link RelayService#close}), then stops the server. */
     @Override
     public void close() {
-        if (mesh != null) {
-            mesh.close();
-        }
+        service.close();
         http.close();
-        server.closeAll();
     }
 }

@@ -4,6 +4,7 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
 
 /** The relay's counters, and their Prometheus text form for {@code GET /metrics}. */
 public final class RelayMetrics {
@@ -16,7 +17,9 @@ public final class RelayMetrics {
         /** Nobody holds the destination key here or on a mesh peer. */
         UNKNOWN_DEST,
         /** The link to the mesh peer holding the destination was full. */
-        MESH_QUEUE_FULL
+        MESH_QUEUE_FULL,
+        /** All clients' queues together held the relay's queue budget. */
+        QUEUE_BUDGET
     }
 
     /** Why a client was refused. */
@@ -31,11 +34,15 @@ public final class RelayMetrics {
     final LongAdder packetsFromMesh = new LongAdder();
     final LongAdder duplicateClients = new LongAdder();
     final LongAdder unknownFrames = new LongAdder();
+    final LongAdder badFrames = new LongAdder();
+    final LongAdder restartsAnnounced = new LongAdder();
     private final Map<Drop, LongAdder> drops = new EnumMap<>(Drop.class);
     private final Map<AuthFailure, LongAdder> authFailures = new EnumMap<>(AuthFailure.class);
     private volatile IntSupplier clients = () -> 0;
     private volatile IntSupplier meshClients = () -> 0;
     private volatile IntSupplier meshPeers = () -> 0;
+    private volatile LongSupplier queuedBytes = () -> 0;
+    private volatile long queueBudget;
 
     RelayMetrics() {
         for (Drop d : Drop.values()) {
@@ -46,10 +53,13 @@ public final class RelayMetrics {
         }
     }
 
-    void gauges(IntSupplier clientCount, IntSupplier meshClientCount, IntSupplier meshPeerCount) {
+    void gauges(IntSupplier clientCount, IntSupplier meshClientCount, IntSupplier meshPeerCount,
+            LongSupplier queuedBytesNow, long queueBudgetBytes) {
         this.clients = clientCount;
         this.meshClients = meshClientCount;
         this.meshPeers = meshPeerCount;
+        this.queuedBytes = queuedBytesNow;
+        this.queueBudget = queueBudgetBytes;
     }
 
     void drop(Drop reason) {
@@ -92,6 +102,16 @@ public final class RelayMetrics {
         return unknownFrames.sum();
     }
 
+    /** Clients closed because they sent a malformed or oversized frame. */
+    public long badFrames() {
+        return badFrames.sum();
+    }
+
+    /** Bytes waiting in all clients' send queues now. */
+    public long queuedBytes() {
+        return queuedBytes.getAsLong();
+    }
+
     public int clients() {
         return clients.getAsInt();
     }
@@ -114,7 +134,14 @@ public final class RelayMetrics {
         counter(b, "trellis_relay_packets_from_mesh_total", "Packets a mesh peer forwarded to us.", r, packetsFromMesh.sum());
         counter(b, "trellis_relay_duplicate_clients_total", "Clients replaced by a newer connection with the same key.",
                 r, duplicateClients.sum());
+        gauge(b, "trellis_relay_queued_bytes", "Bytes waiting in all clients' send queues.", r, queuedBytes.getAsLong());
+        gauge(b, "trellis_relay_queue_budget_bytes", "Most packet bytes all clients' send queues may hold together.", r,
+                queueBudget);
         counter(b, "trellis_relay_unknown_frames_total", "Frames of unknown type skipped.", r, unknownFrames.sum());
+        counter(b, "trellis_relay_bad_frames_total", "Clients closed for a malformed or oversized frame.", r,
+                badFrames.sum());
+        counter(b, "trellis_relay_restarting_sent_total", "Restarting frames sent to clients at shutdown.", r,
+                restartsAnnounced.sum());
         b.append("# HELP trellis_relay_packets_dropped_total Packets not delivered, by reason.\n")
                 .append("# TYPE trellis_relay_packets_dropped_total counter\n");
         for (var e : drops.entrySet()) {

@@ -6,6 +6,7 @@ import dev.trellis.protocol.key.NodePublicKey;
 import dev.trellis.protocol.relay.FrameReader;
 import dev.trellis.protocol.relay.FrameSender;
 import dev.trellis.protocol.relay.PeerGoneReason;
+import dev.trellis.protocol.relay.QueueBudget;
 import dev.trellis.protocol.relay.RelayFrame;
 import dev.trellis.protocol.relay.RelayFrame.ClientHello;
 import dev.trellis.protocol.relay.RelayFrame.ForwardPacket;
@@ -14,6 +15,7 @@ import dev.trellis.protocol.relay.RelayFrame.PeerPresent;
 import dev.trellis.protocol.relay.RelayFrame.Ping;
 import dev.trellis.protocol.relay.RelayFrame.Pong;
 import dev.trellis.protocol.relay.RelayFrame.RecvPacket;
+import dev.trellis.protocol.relay.RelayFrame.Restarting;
 import dev.trellis.protocol.relay.RelayFrame.SendPacket;
 import dev.trellis.protocol.relay.RelayFrame.ServerHello;
 import dev.trellis.protocol.relay.RelayFrame.ServerInfo;
@@ -25,15 +27,21 @@ import dev.trellis.protocol.relay.RelayProtocolException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The relay's core, independent of HTTP: authenticates upgraded connections and moves packets
  * between them, to mesh peers through {@link Mesh}, and tells watchers who is attached. State is
- * the map of attached keys; the newest connection for a key wins.
+ * the map of attached keys; the newest connection for a key wins. All clients' send queues draw
+ * on one {@link QueueBudget}, so the memory they hold together is bounded whatever clients do.
  */
 final class RelayServer {
     private static final System.Logger LOG = System.getLogger(RelayServer.class.getName());
@@ -50,12 +58,24 @@ final class RelayServer {
     /** Mesh clients that sent WatchConns. Changes to it and to {@link #clients} announce under this lock. */
     private final Set<ClientConn> watchers = ConcurrentHashMap.newKeySet();
     private final Object presence = new Object();
+    private final QueueBudget budget;
+    /**
+     * Closes connections whose hello is late. A per-read timeout alone would let a client that
+     * sends a byte every few seconds hold a connection unauthenticated for as long as it likes.
+     * The action only closes a socket, so one thread serves every connection.
+     */
+    private final ScheduledThreadPoolExecutor deadlines;
     private volatile Mesh mesh;
+    private volatile boolean closing;
 
     RelayServer(NodePrivateKey key, RelayConfig config, RelayMetrics metrics) {
         this.key = key;
         this.config = config;
         this.metrics = metrics;
+        this.budget = new QueueBudget(config.queueBudgetBytes());
+        this.deadlines = new ScheduledThreadPoolExecutor(1,
+                Thread.ofPlatform().daemon().name("trellis-relay-handshake-deadline").factory());
+        deadlines.setRemoveOnCancelPolicy(true); // almost every deadline is cancelled by a timely hello
     }
 
     void mesh(Mesh m) {
@@ -80,17 +100,37 @@ final class RelayServer {
         return c == null ? 0 : c.sender.queuedBytes();
     }
 
+    /** Bytes waiting in every client's queue together. */
+    long queuedBytes() {
+        return budget.used();
+    }
+
     /** Serves one upgraded connection until it ends; runs on (and blocks) the caller's thread. */
     void serve(UpgradedConnection c) {
+        if (closing) {
+            c.close(); // shutting down: the client retries, and finds us (or our successor) later
+            return;
+        }
         try {
-            ClientConn client = handshake(c);
+            Future<?> deadline = deadlines.schedule(c::close, config.handshakeTimeout().toNanos(), TimeUnit.NANOSECONDS);
+            ClientConn client;
+            try {
+                client = handshake(c);
+            } finally {
+                deadline.cancel(false);
+            }
             if (client != null) {
                 try {
+                    if (closing) {
+                        return; // attached after the shutdown announcement went out: just hang up
+                    }
                     readLoop(client, new FrameReader(c.in()));
                 } finally {
                     detach(client);
                 }
             }
+        } catch (RelayProtocolException e) {
+            LOG.log(System.Logger.Level.DEBUG, "relay client broke the protocol: {0}", e.getMessage());
         } catch (IOException | RuntimeException e) {
             LOG.log(System.Logger.Level.DEBUG, "relay client ended: {0}", e.toString());
         } finally {
@@ -140,7 +180,7 @@ final class RelayServer {
         FrameSender sender = new FrameSender("trellis-relay-write " + hello.nodeKey().shortString(), out,
                 isMesh ? Math.max(config.queueFrames(), MESH_QUEUE_FRAMES) : config.queueFrames(),
                 isMesh ? Math.max(config.queueBytes(), MESH_QUEUE_BYTES) : config.queueBytes(),
-                config.keepAlive(), e -> self[0].close());
+                budget, config.keepAlive(), e -> self[0].close());
         ClientConn client = new ClientConn(hello.nodeKey(), isMesh, c, sender,
                 new TokenBucket(config.rateBytesPerSecond(), config.burstBytes(), System.nanoTime()));
         self[0] = client;
@@ -201,10 +241,20 @@ final class RelayServer {
         }
     }
 
+    /**
+     * Handles the client's frames until its stream ends. Unknown types are skipped and counted (a
+     * newer client may send them); a malformed or oversized frame ends this client only, counted.
+     */
     private void readLoop(ClientConn client, FrameReader reader) throws IOException {
         long seenUnknown = 0;
         while (true) {
-            RelayFrame f = reader.read();
+            RelayFrame f;
+            try {
+                f = reader.read();
+            } catch (RelayProtocolException e) {
+                metrics.badFrames.increment();
+                throw e;
+            }
             if (f == null) {
                 return;
             }
@@ -246,11 +296,13 @@ final class RelayServer {
     }
 
     private void deliver(ClientConn to, NodePublicKey src, byte[] payload) {
-        if (to.sender.offer(new RecvPacket(src, payload))) {
-            metrics.packetsForwarded.increment();
-            metrics.bytesForwarded.add(payload.length);
-        } else {
-            metrics.drop(RelayMetrics.Drop.QUEUE_FULL);
+        switch (to.sender.tryOffer(new RecvPacket(src, payload))) {
+            case QUEUED -> {
+                metrics.packetsForwarded.increment();
+                metrics.bytesForwarded.add(payload.length);
+            }
+            case OVER_BUDGET -> metrics.drop(RelayMetrics.Drop.QUEUE_BUDGET);
+            case QUEUE_FULL, CLOSED -> metrics.drop(RelayMetrics.Drop.QUEUE_FULL);
         }
     }
 
@@ -276,13 +328,44 @@ final class RelayServer {
         }
     }
 
+    /**
+     * Refuses new clients from now on, sends every client (nodes and mesh peers) Restarting, and
+     * waits up to {@code flushWithin} for those frames to be written. A client that does not read
+     * does not hold the others up: the wait is one deadline for all.
+     */
+    void announceRestart(Duration reconnectIn, Duration tryFor, Duration flushWithin) {
+        closing = true;
+        List<ClientConn> all = new ArrayList<>(clients.values());
+        all.addAll(meshClients);
+        Restarting frame = new Restarting(millis(reconnectIn), millis(tryFor));
+        for (ClientConn c : all) {
+            if (c.sender.offer(frame)) {
+                metrics.restartsAnnounced.increment();
+            }
+        }
+        long end = System.nanoTime() + flushWithin.toNanos();
+        try {
+            for (ClientConn c : all) {
+                c.sender.awaitFlushed(Duration.ofNanos(Math.max(0, end - System.nanoTime())));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static int millis(Duration d) {
+        return (int) Math.min(Integer.MAX_VALUE, d.toMillis());
+    }
+
     /** Closes every client (the HTTP server's close does too; this also stops their writers). */
     void closeAll() {
+        closing = true;
         for (ClientConn c : clients.values()) {
             c.close();
         }
         for (ClientConn c : meshClients) {
             c.close();
         }
+        deadlines.shutdownNow();
     }
 }

@@ -7,7 +7,9 @@ import dev.trellis.protocol.relay.RelayFrame;
 import dev.trellis.protocol.relay.RelayFrame.ClientHello;
 import dev.trellis.protocol.relay.RelayFrame.ServerHello;
 import dev.trellis.protocol.relay.RelayFrame.ServerInfo;
+import dev.trellis.protocol.relay.RelayFrames;
 import dev.trellis.protocol.relay.RelayProof;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
@@ -94,6 +96,40 @@ class AuthTest {
             assertThat(c.read()).isNull(); // closed by the relay after 500 ms
         }
         Await.until("both counted", () -> relay.metrics().authFailures(RelayMetrics.AuthFailure.NO_HELLO) == before + 2);
+    }
+
+    @Test
+    void aHelloTrickledByteByByteIsCutOffAtTheDeadline() throws Exception {
+        long before = relay.metrics().authFailures(RelayMetrics.AuthFailure.NO_HELLO);
+        NodePrivateKey node = NodePrivateKey.generate();
+        try (RawClient c = new RawClient(relay.url())) {
+            ServerHello hello = (ServerHello) c.read();
+            byte[] valid = RelayFrames.encode(new ClientHello(node.publicKey(),
+                    RelayProof.seal(node, hello.serverKey(), hello.challenge(), 1), new byte[0]));
+            // one byte each 100 ms: every read is well within the 500 ms handshake timeout, the
+            // whole hello (about 9 s) is not
+            Thread trickle = Thread.ofVirtual().start(() -> {
+                try {
+                    for (byte x : valid) {
+                        c.writeRaw(new byte[] {x});
+                        Thread.sleep(100);
+                    }
+                } catch (IOException | InterruptedException e) {
+                    // the relay hung up, as it should
+                }
+            });
+            RelayFrame answer;
+            try {
+                answer = c.read();
+            } catch (IOException e) {
+                answer = null; // reset: also hung up
+            }
+            assertThat(answer).as("hung up instead of accepting the slow hello").isNull();
+            trickle.interrupt();
+            trickle.join();
+        }
+        assertThat(relay.isAttached(node.publicKey())).isFalse();
+        Await.until("counted", () -> relay.metrics().authFailures(RelayMetrics.AuthFailure.NO_HELLO) == before + 1);
     }
 
     private static void assertRefused(RawClient c, String why) throws Exception {

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -30,6 +31,8 @@ final class TestNode implements RelayListener, AutoCloseable {
     final LinkedBlockingQueue<Gone> gone = new LinkedBlockingQueue<>();
     final AtomicLong received = new AtomicLong();
     final CompletableFuture<Throwable> closed = new CompletableFuture<>();
+    /** The relay's Restarting frame: reconnect-in and try-for, in ms. */
+    final CompletableFuture<List<Integer>> restarting = new CompletableFuture<>();
     final boolean keep;
     RelayClient client;
 
@@ -80,6 +83,11 @@ final class TestNode implements RelayListener, AutoCloseable {
     @Override
     public void onPeerGone(NodePublicKey k, PeerGoneReason reason) {
         gone.add(new Gone(k, reason));
+    }
+
+    @Override
+    public void onRestarting(int reconnectInMillis, int tryForMillis) {
+        restarting.complete(List.of(reconnectInMillis, tryForMillis));
     }
 
     @Override

@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 
 /**
  * Wires the admin front end into a coordinator: {@code /api/v1/} (API keys) and
@@ -48,8 +49,18 @@ public final class AdminEndpoints implements AutoCloseable {
      */
     public void start(Tailnet tailnet, ControlMetrics control, IntSupplier httpOpenConnections, Path dataDir)
             throws IOException {
+        start(tailnet, control, httpOpenConnections, () -> "", dataDir);
+    }
+
+    /**
+     * As above; {@code moreMetrics} is Prometheus text of other parts of the process (the
+     * embedded relay's), appended to every scrape.
+     */
+    public void start(Tailnet tailnet, ControlMetrics control, IntSupplier httpOpenConnections,
+            Supplier<String> moreMetrics, Path dataDir) throws IOException {
         Clock clock = Clock.systemUTC();
-        Handler metricsHandler = new CoordinatorMetrics(tailnet.hub(), control, httpOpenConnections).handler();
+        Handler metricsHandler = new CoordinatorMetrics(tailnet.hub(), control, httpOpenConnections, moreMetrics)
+                .handler();
         api.target = new AdminApi(tailnet, clock, AdminAuth.apiKeys(tailnet.store(), clock));
         metrics.target = metricsHandler;
         if (AdminSocket.supported()) {

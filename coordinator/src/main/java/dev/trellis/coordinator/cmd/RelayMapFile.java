@@ -18,6 +18,8 @@ final class RelayMapFile {
     private static final int MAX_BYTES = 1 << 20;
     private static final ObjectReader READER = ControlCodec.mapper().readerFor(RelayMap.class)
             .with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            // an omitted STUNPort or InsecureForTests means 0 (no STUN) or false, as in docs/coordinator.md
+            .without(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .with(JsonReadFeature.ALLOW_JAVA_COMMENTS).with(JsonReadFeature.ALLOW_TRAILING_COMMA);
 
     private RelayMapFile() {}

@@ -58,6 +58,18 @@ final class ServeCommand implements Callable<Integer> {
                     + " Default: none.")
     Path relayMap;
 
+    @Option(names = "--embedded-relay",
+            description = "Also run a relay for nodes that cannot reach each other directly: the relay protocol at"
+                    + " /relay on this server's port, STUN on UDP (--embedded-relay-stun), and region 900"
+                    + " (\"embedded\") in the relay map, at the server URL's host. For small installs with one"
+                    + " coordinator; its key is <data-dir>/relay.key.")
+    boolean embeddedRelay;
+
+    @Option(names = "--embedded-relay-stun", paramLabel = "HOST:PORT",
+            description = "UDP address of the embedded relay's STUN server; nodes reach it at the server URL's host."
+                    + " Default: the --listen host, port 3478.")
+    String embeddedRelayStun;
+
     @Option(names = "--oidc-issuer", paramLabel = "URL",
             description = "Log users in at this OpenID Connect provider instead of the built-in login page.")
     URI oidcIssuer;
@@ -89,7 +101,8 @@ final class ServeCommand implements Callable<Integer> {
                 ephemeralTimeout != null ? ephemeralTimeout : base.ephemeralTimeout(),
                 base.keepAlive(),
                 oidcSettings(base.oidc()),
-                relayMap != null ? RelayMapFile.read(relayMap) : base.relayMap());
+                relayMap != null ? RelayMapFile.read(relayMap) : base.relayMap(),
+                embeddedRelaySettings(base.embeddedRelay()));
         Coordinator coordinator = Coordinator.start(config);
         CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -100,6 +113,18 @@ final class ServeCommand implements Callable<Integer> {
                 + coordinator.address() + ")");
         stop.await();
         return 0;
+    }
+
+    private CoordinatorConfig.EmbeddedRelaySettings embeddedRelaySettings(
+            CoordinatorConfig.EmbeddedRelaySettings fromFile) {
+        if (embeddedRelayStun != null && !embeddedRelay) {
+            throw new IllegalArgumentException("--embedded-relay-stun goes with --embedded-relay");
+        }
+        if (!embeddedRelay) {
+            return fromFile;
+        }
+        return new CoordinatorConfig.EmbeddedRelaySettings(
+                embeddedRelayStun == null ? null : parseHostPort(embeddedRelayStun, "--embedded-relay-stun"));
     }
 
     private CoordinatorConfig.OidcSettings oidcSettings(CoordinatorConfig.OidcSettings fromFile) throws java.io.IOException {
@@ -114,9 +139,15 @@ final class ServeCommand implements Callable<Integer> {
     }
 
     static InetSocketAddress parseHostPort(String text) {
+        return parseHostPort(text, "--listen");
+    }
+
+    /** A numeric {@code HOST:PORT} ({@code [v6]:PORT}); errors name {@code option}. */
+    static InetSocketAddress parseHostPort(String text, String option) {
         int colon = text.lastIndexOf(':');
         if (colon <= 0 || colon == text.length() - 1) {
-            throw new IllegalArgumentException("--listen wants HOST:PORT, e.g. 127.0.0.1:8080 or [::1]:8080, got '" + text + "'");
+            throw new IllegalArgumentException(option + " wants HOST:PORT, e.g. 127.0.0.1:8080 or [::1]:8080, got '"
+                    + text + "'");
         }
         String host = text.substring(0, colon);
         if (host.startsWith("[") && host.endsWith("]")) {
@@ -129,11 +160,11 @@ final class ServeCommand implements Callable<Integer> {
             port = -1;
         }
         if (port < 0 || port > 65535) {
-            throw new IllegalArgumentException("bad port in --listen '" + text + "'");
+            throw new IllegalArgumentException("bad port in " + option + " '" + text + "'");
         }
         byte[] raw = dev.trellis.protocol.net.IpLiterals.parseAddress(host);
         if (raw == null) {
-            throw new IllegalArgumentException("--listen wants a numeric address (no host names), got '" + host + "'");
+            throw new IllegalArgumentException(option + " wants a numeric address (no host names), got '" + host + "'");
         }
         return new InetSocketAddress(dev.trellis.protocol.net.IpLiterals.toInetAddress(raw), port);
     }

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 
 /**
  * The coordinator's metrics, read fresh on every scrape from the netmap hub (nodes, sessions),
@@ -27,13 +28,24 @@ public final class CoordinatorMetrics {
     private final NetMapHub hub;
     private final ControlMetrics control;
     private final IntSupplier httpOpenConnections;
+    private final Supplier<String> more;
     private final ProcessStats process = new ProcessStats();
 
     /** @param httpOpenConnections the main HTTP server's open connections */
     public CoordinatorMetrics(NetMapHub hub, ControlMetrics control, IntSupplier httpOpenConnections) {
+        this(hub, control, httpOpenConnections, () -> "");
+    }
+
+    /**
+     * @param more Prometheus text of other parts of the process (the embedded relay's
+     *     {@code trellis_relay_*}), appended as is; its families must not clash with ours
+     */
+    public CoordinatorMetrics(NetMapHub hub, ControlMetrics control, IntSupplier httpOpenConnections,
+            Supplier<String> more) {
         this.hub = Objects.requireNonNull(hub, "hub");
         this.control = Objects.requireNonNull(control, "control");
         this.httpOpenConnections = Objects.requireNonNull(httpOpenConnections, "httpOpenConnections");
+        this.more = Objects.requireNonNull(more, "more");
     }
 
     /** The current values in the Prometheus text format. */
@@ -88,7 +100,7 @@ public final class CoordinatorMetrics {
         }
         t.gauge("process_start_time_seconds", "Start time of the process, in seconds since the epoch.",
                 process.startTimeSeconds());
-        return t.render();
+        return t.render() + more.get();
     }
 
     /** {@code GET /metrics}: the exposition as {@link PrometheusText#CONTENT_TYPE}. */

@@ -25,6 +25,16 @@ class RelayMapFileTest {
                 """);
         assertThat(RelayMapFile.read(ok).region(1).orElseThrow().relays()).hasSize(1);
 
+        // the example in docs/coordinator.md: no InsecureForTests
+        Path documented = Files.writeString(dir.resolve("documented.json"), """
+                {"Regions": [
+                  {"ID": 1, "Code": "fra", "Name": "Frankfurt", "Relays": [
+                    {"Name": "fra1", "HostName": "relay-fra1.example.com", "IPv4": "198.18.0.10", "RelayPort": 443, "STUNPort": 3478},
+                  ]},
+                ]}
+                """);
+        assertThat(RelayMapFile.read(documented).region(1).orElseThrow().relays().getFirst().insecureForTests()).isFalse();
+
         Path typo = Files.writeString(dir.resolve("typo.json"), "{\"Regions\": [{\"ID\": 1, \"Cod\": \"x\"}]}");
         assertThatThrownBy(() -> RelayMapFile.read(typo)).hasMessageContaining("Cod").hasMessageContaining("line 1");
         Path bad = Files.writeString(dir.resolve("bad.json"), "{\"Regions\": [{\"ID\": 0, \"Code\": \"x\", \"Relays\": []}]}");

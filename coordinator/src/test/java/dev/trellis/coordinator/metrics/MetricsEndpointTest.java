@@ -10,6 +10,8 @@ import dev.trellis.protocol.control.DnsConfig;
 import dev.trellis.protocol.control.Node;
 import dev.trellis.protocol.key.NodePrivateKey;
 import dev.trellis.protocol.net.IpPrefix;
+import dev.trellis.relay.RelayConfig;
+import dev.trellis.relay.RelayService;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -79,5 +81,18 @@ class MetricsEndpointTest {
         assertThat(s.get("process_start_time_seconds")).isBetween(1e9, Instant.now().getEpochSecond() + 1.0);
         assertThat(text).contains("# TYPE trellis_coordinator_control_connections_total counter\n")
                 .contains("# TYPE trellis_coordinator_nodes gauge\n");
+    }
+
+    @Test
+    void anEmbeddedRelaysMetricsJoinTheExposition() {
+        try (RelayService relay = RelayService.start(NodePrivateKey.generate(),
+                RelayConfig.defaults().withRegion("embedded"))) {
+            String text = new CoordinatorMetrics(hub, new ControlMetrics(), () -> 0, relay::prometheus).render();
+            Map<String, Double> s = ExpositionChecker.check(text); // one valid exposition, no family twice
+            assertThat(s).containsEntry("trellis_coordinator_nodes", 0.0)
+                    .containsEntry("trellis_relay_clients{region=\"embedded\"}", 0.0)
+                    .containsEntry("trellis_relay_queue_budget_bytes{region=\"embedded\"}",
+                            (double) RelayConfig.DEFAULT_QUEUE_BUDGET);
+        }
     }
 }

@@ -4,19 +4,16 @@ import dev.trellis.protocol.http.PemTls;
 import dev.trellis.protocol.key.NodePrivateKey;
 import dev.trellis.relay.Relay;
 import dev.trellis.relay.RelayConfig;
+import dev.trellis.relay.RelayKeyFile;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.logging.ConsoleHandler;
@@ -42,7 +39,7 @@ public final class TrellisRelay implements Callable<Integer> {
     String listen = "0.0.0.0:443";
 
     @Option(names = "--stun-listen", paramLabel = "HOST:PORT",
-            description = "UDP address for STUN; accepted now, served by the STUN server once it lands")
+            description = "UDP address of the STUN server (RFC 8489 Binding); default: no STUN")
     String stunListen;
 
     @Option(names = "--tls-cert", paramLabel = "FILE", description = "PEM certificate chain (with --tls-key)")
@@ -67,6 +64,10 @@ public final class TrellisRelay implements Callable<Integer> {
 
     @Option(names = "--rate", paramLabel = "BYTES/S", description = "per-client sustained send rate; 0: unlimited")
     long rate;
+
+    @Option(names = "--queue-budget", paramLabel = "BYTES", converter = ByteSize.class,
+            description = "most packet bytes all clients' send queues may hold together, e.g. 256M (the default) or 1G")
+    long queueBudget = RelayConfig.DEFAULT_QUEUE_BUDGET;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -113,6 +114,7 @@ public final class TrellisRelay implements Callable<Integer> {
         NodePrivateKey key = keyFile == null ? NodePrivateKey.generate() : loadOrCreateKey(keyFile);
         RelayConfig config = RelayConfig.defaults().withRegion(region)
                 .withRate(rate, RelayConfig.defaults().burstBytes())
+                .withQueueBudget(queueBudget)
                 .withMesh(meshKey == null ? null : readSecret(meshKey), meshWith);
         // STUN (RFC 8489 Binding) in the same process: nodes learn their public address and
         // measure their latency to this region from it.
@@ -152,46 +154,17 @@ public final class TrellisRelay implements Callable<Integer> {
         return new InetSocketAddress(host, port);
     }
 
-    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
-
     static NodePrivateKey loadOrCreateKey(Path file) throws IOException {
-        if (!Files.exists(file)) {
-            NodePrivateKey key = NodePrivateKey.generate();
-            try {
-                Files.createFile(file, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
-            } catch (FileAlreadyExistsException e) {
-                return loadOrCreateKey(file);
-            }
-            Files.writeString(file, "privkey:" + key.toHex() + "\n", StandardCharsets.US_ASCII);
-            return key;
-        }
-        checkOwnerOnly(file, "--key-file");
-        String text = Files.readString(file, StandardCharsets.US_ASCII).strip();
-        if (!text.startsWith("privkey:")) {
-            throw new IOException(file + " does not hold a relay key (\"privkey:<64 hex digits>\")");
-        }
-        try {
-            return NodePrivateKey.fromHex(text.substring("privkey:".length()));
-        } catch (IllegalArgumentException e) {
-            throw new IOException(file + " does not hold a valid relay key (\"privkey:<64 hex digits>\")");
-        }
+        return RelayKeyFile.loadOrCreate(file);
     }
 
     static byte[] readSecret(Path file) throws IOException {
-        checkOwnerOnly(file, "--mesh-key");
+        RelayKeyFile.requireOwnerOnly(file, "--mesh-key");
         byte[] secret = Files.readString(file, StandardCharsets.UTF_8).strip().getBytes(StandardCharsets.UTF_8);
         if (secret.length < 16) {
             throw new IOException(file + " holds a mesh key shorter than 16 bytes; use e.g. `openssl rand -hex 32`");
         }
         return secret;
-    }
-
-    private static void checkOwnerOnly(Path file, String option) throws IOException {
-        Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file);
-        if (!OWNER_ONLY.containsAll(perms)) {
-            throw new IOException(option + " " + file + " is readable by others (" + PosixFilePermissions.toString(perms)
-                    + "): chmod 600 it");
-        }
     }
 
     private static void configureLogging() {

@@ -39,12 +39,13 @@ class TrellisRelayTest {
         TrellisRelay command = new TrellisRelay();
         CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> run(command, "--listen", "127.0.0.1:0",
                 "--stun-listen", "127.0.0.1:" + stunPort, "--region", "test", "--key-file", keyFile.toString(),
-                "--mesh-key", mesh.toString()));
+                "--mesh-key", mesh.toString(), "--queue-budget", "64M"));
         long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (command.running == null && !exit.isDone() && System.nanoTime() < end) {
             Thread.sleep(10);
         }
         assertThat(command.running).as("started; stderr: %s", err).isNotNull();
+        assertThat(command.running.config().queueBudgetBytes()).isEqualTo(64L << 20);
         try (Http1Client http = Http1Client.tcp(command.running.url(), null, Duration.ofSeconds(5))) {
             assertThat(http.send("GET", "/health", Map.of(), null).status()).isEqualTo(200);
         }
@@ -68,6 +69,9 @@ class TrellisRelayTest {
         assertThat(err.toString()).contains("--tls-cert and --tls-key go together");
         assertThat(run(new TrellisRelay(), "--mesh-with", "http://127.0.0.1:1")).isEqualTo(2);
         assertThat(err.toString()).contains("--mesh-with needs --mesh-key");
+        assertThat(run(new TrellisRelay(), "--queue-budget", "lots")).isEqualTo(2);
+        assertThat(err.toString()).contains("'lots' is not a positive byte count");
+        assertThat(run(new TrellisRelay(), "--queue-budget", "0")).isEqualTo(2);
     }
 
     @Test
