@@ -60,7 +60,8 @@ public final class LabHost {
     }
   }
 
-  static Optional<Path> onPath(String tool) {
+  /** The executable {@code tool} on PATH, if any. */
+  public static Optional<Path> onPath(String tool) {
     for (String dir : System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin").split(":")) {
       Path candidate = Path.of(dir, tool);
       if (Files.isExecutable(candidate)) {

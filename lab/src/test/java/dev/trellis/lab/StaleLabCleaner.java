@@ -12,9 +12,9 @@ import java.util.regex.Pattern;
 
 /**
  * Removes what a crashed earlier lab run left behind. Lab names carry the owning process's pid
- * ({@code trl-<pid>-…} namespaces, {@code tw<pid>-…} WireGuard interfaces; lab/lib.sh follows the
- * same convention), so only leftovers whose owner is gone are touched; a lab running concurrently
- * in another process is left alone.
+ * ({@code trl-<pid>-…} namespaces and temporary directories, {@code tw<pid>-…} WireGuard
+ * interfaces; lab/lib.sh follows the same convention), so only leftovers whose owner is gone are
+ * touched; a lab running concurrently in another process is left alone.
  */
 public final class StaleLabCleaner {
   static final Pattern NAMESPACE = Pattern.compile("trl-(\\d+)-\\S*");
@@ -53,6 +53,18 @@ public final class StaleLabCleaner {
       } catch (IOException e) {
         System.out.println("lab: could not tidy " + Netns.ETC_NETNS + ": " + e.getMessage());
       }
+    }
+    // Temporary directories named like namespaces (the NAT lab's: keys, state, sockets).
+    Path tmpRoot = Path.of(System.getProperty("java.io.tmpdir"));
+    try (DirectoryStream<Path> dirs = Files.newDirectoryStream(tmpRoot, "trl-*")) {
+      for (Path dir : dirs) {
+        Matcher m = NAMESPACE.matcher(dir.getFileName().toString());
+        if (m.matches() && isStale(m.group(1)) && Files.isDirectory(dir)) {
+          LabHost.deleteTree(dir);
+        }
+      }
+    } catch (IOException e) {
+      System.out.println("lab: could not tidy " + tmpRoot + ": " + e.getMessage());
     }
     if (Files.isDirectory(UAPI_DIR)) {
       try (DirectoryStream<Path> sockets = Files.newDirectoryStream(UAPI_DIR)) {

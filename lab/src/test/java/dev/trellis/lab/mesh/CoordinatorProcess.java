@@ -28,16 +28,24 @@ final class CoordinatorProcess implements AutoCloseable {
   private final int port;
   private final Duration ephemeralTimeout;
   private final Path logDir;
+  private final List<String> extraServeArgs;
   private BackgroundProcess process;
   private int starts;
 
   CoordinatorProcess(Netns hub, Path dataDir, String host, int port, Duration ephemeralTimeout, Path logDir) {
+    this(hub, dataDir, host, port, ephemeralTimeout, logDir, List.of());
+  }
+
+  /** With {@code extraServeArgs} appended to every {@code serve} (e.g. {@code --relay-map FILE}). */
+  CoordinatorProcess(Netns hub, Path dataDir, String host, int port, Duration ephemeralTimeout, Path logDir,
+      List<String> extraServeArgs) {
     this.hub = hub;
     this.dataDir = dataDir;
     this.host = host;
     this.port = port;
     this.ephemeralTimeout = ephemeralTimeout;
     this.logDir = logDir;
+    this.extraServeArgs = List.copyOf(extraServeArgs);
   }
 
   /** The URL nodes log in at. */
@@ -56,6 +64,7 @@ final class CoordinatorProcess implements AutoCloseable {
     if (ephemeralTimeout != null) {
       command.addAll(List.of("--ephemeral-timeout", ephemeralTimeout.toSeconds() + "s"));
     }
+    command.addAll(extraServeArgs);
     process = hub.spawn("trellis-coordinator", logDir.resolve("coordinator-" + starts + ".log"),
         Launchers.environment(), command.toArray(String[]::new));
     Await.until("the coordinator to listen on " + host + ":" + port, START_TIMEOUT, () -> {

@@ -43,17 +43,25 @@ public final class MeshNode {
 
   private final Netns ns;
   private final String hostname;
-  private final String linkAddress;
+  /** Changes only when a lab renumbers the node ({@link NatLab}); read by other threads' reports. */
+  private volatile String linkAddress;
   private final String tun;
   private final Path home;
   private final Path secrets;
   private final Path logDir;
   private final String controlUrl;
+  private final List<String> extraDaemonArgs;
   private BackgroundProcess daemon;
   private int starts;
 
   MeshNode(Netns ns, String hostname, String linkAddress, String tun, Path home, Path secrets, Path logDir,
       String controlUrl) {
+    this(ns, hostname, linkAddress, tun, home, secrets, logDir, controlUrl, List.of());
+  }
+
+  /** With {@code extraDaemonArgs} appended to every start of trellisd. */
+  MeshNode(Netns ns, String hostname, String linkAddress, String tun, Path home, Path secrets, Path logDir,
+      String controlUrl, List<String> extraDaemonArgs) {
     this.ns = ns;
     this.hostname = hostname;
     this.linkAddress = linkAddress;
@@ -62,6 +70,7 @@ public final class MeshNode {
     this.secrets = secrets;
     this.logDir = logDir;
     this.controlUrl = controlUrl;
+    this.extraDaemonArgs = List.copyOf(extraDaemonArgs);
   }
 
   public String hostname() {
@@ -72,9 +81,16 @@ public final class MeshNode {
     return ns;
   }
 
-  /** The node's address on the lab link (198.18.S.N), where its WireGuard port listens. */
+  /**
+   * The node's address on its own lab link (198.18.S.N), where its WireGuard port listens; in a
+   * {@link NatLab}, its public or LAN address, which the lab may change.
+   */
   public String linkAddress() {
     return linkAddress;
+  }
+
+  void linkAddress(String address) {
+    this.linkAddress = address;
   }
 
   public String tun() {
@@ -104,9 +120,11 @@ public final class MeshNode {
     // Reconnect within 2 s of the coordinator coming back (default backoff cap: 15 s).
     env.put("TRELLIS_CONTROL_MAX_BACKOFF", "2s");
     env.put("LOG_LEVEL", System.getProperty("trellis.lab.daemonLogLevel", "info"));
+    List<String> command = new ArrayList<>(List.of(Launchers.daemon(), "--state-dir", stateDir().toString(),
+        "--socket", socket().toString(), "--tun", tun, "--port", Integer.toString(UDP_PORT)));
+    command.addAll(extraDaemonArgs);
     daemon = ns.spawn("trellisd " + hostname, logDir.resolve("trellisd-" + hostname + "-" + starts + ".log"), env,
-        Launchers.daemon(), "--state-dir", stateDir().toString(), "--socket", socket().toString(), "--tun", tun,
-        "--port", Integer.toString(UDP_PORT));
+        command.toArray(String[]::new));
   }
 
   /** Waits until trellisd accepts connections on its LocalAPI socket. */

@@ -1,0 +1,57 @@
+package dev.trellis.lab.mesh;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What stands between a {@link NatLab} host and the lab's internet: nothing, or a NAT router
+ * namespace whose iptables rules (applied by {@link #rules}) give it one of the behaviours below.
+ * Every NAT keeps Linux's conntrack filtering: from the WAN, only replies to what the LAN sent
+ * (same remote address and port) are forwarded in, so no NATed host can be reached unsolicited.
+ */
+public enum Nat {
+  /** No NAT: the host itself sits on the internet with a public address. */
+  NONE,
+  /**
+   * Endpoint-independent mapping (RFC 4787), "easy NAT": plain {@code MASQUERADE}. Linux keeps the
+   * source port when it is free, so one socket appears at the same WAN address and port to every
+   * destination.
+   */
+  EIM,
+  /**
+   * Endpoint-dependent mapping, "hard" or "symmetric" NAT: {@code MASQUERADE --random-fully}
+   * picks a random WAN port for every new conntrack entry, i.e. for every destination a socket
+   * talks to.
+   */
+  EDM,
+  /**
+   * {@link #EIM}, and every forwarded UDP packet is dropped in both directions: only TCP (and
+   * ICMP) crosses, like a network that allows nothing but web traffic.
+   */
+  UDP_BLOCKED;
+
+  /**
+   * The iptables commands (without the leading {@code iptables}) that make a NAT router of this
+   * kind, with {@code wan} and {@code lan} its interfaces. Empty for {@link #NONE}.
+   */
+  List<List<String>> rules(String wan, String lan) {
+    if (this == NONE) {
+      return List.of();
+    }
+    List<List<String>> rules = new ArrayList<>();
+    List<String> masquerade = new ArrayList<>(List.of("-t", "nat", "-A", "POSTROUTING", "-o", wan, "-j", "MASQUERADE"));
+    if (this == EDM) {
+      masquerade.add("--random-fully");
+    }
+    rules.add(masquerade);
+    if (this == UDP_BLOCKED) {
+      // First in FORWARD, so that not even replies to UDP the LAN sent get through.
+      rules.add(List.of("-A", "FORWARD", "-p", "udp", "-j", "DROP"));
+    }
+    // Stateful filtering: only what belongs to a connection (or flow) the LAN started comes in.
+    rules.add(List.of("-A", "FORWARD", "-i", wan, "-o", lan, "-m", "conntrack", "--ctstate", "ESTABLISHED,RELATED",
+        "-j", "ACCEPT"));
+    rules.add(List.of("-A", "FORWARD", "-i", wan, "-o", lan, "-j", "DROP"));
+    return rules;
+  }
+}
