@@ -49,6 +49,9 @@ public final class PathBind implements Bind, RelayTransport.Inbound {
     static final InetSocketAddress RELAYED = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
     private static final int RELAY_QUEUE = 1024;
     private static final int MAX_PACKET = 65_535;
+    private static final int HANDSHAKE_INITIATION_LENGTH = 148;
+    /** A stashed initiation older than this is stale: WireGuard has sent a newer one by then. */
+    private static final long STASH_MAX_AGE = 5_000_000_000L;
 
     /** Takes the STUN answers that arrive on the socket; true if the datagram was STUN. */
     @FunctionalInterface
@@ -173,6 +176,9 @@ public final class PathBind implements Bind, RelayTransport.Inbound {
         }
         ambiguous.forEach(claims::remove);
         claimed = Map.copyOf(claims);
+        for (PeerInfo info : peers) {
+            sendStashed(byKey.get(info.key()));
+        }
         for (PeerPath p : List.copyOf(byKey.values())) {
             if (!keep.contains(p.key)) {
                 byKey.remove(p.key);
@@ -406,6 +412,13 @@ public final class PathBind implements Bind, RelayTransport.Inbound {
             counters.sentRelay.increment();
             return;
         }
+        if (packet.remaining() == HANDSHAKE_INITIATION_LENGTH && packet.get(packet.position()) == 1) {
+            // WireGuard retries an initiation only after 5 s: keep it, and send it the moment a
+            // path appears (the peer's addresses arrive, a relay connects) instead
+            byte[] copy = new byte[packet.remaining()];
+            packet.get(packet.position(), copy);
+            p.stash(copy, nanos.getAsLong());
+        }
         if (region > 0) {
             counters.relayDrops.increment();
         } else {
@@ -473,6 +486,25 @@ public final class PathBind implements Bind, RelayTransport.Inbound {
     public void onRelayState(int region, boolean connected) {
         if (!connected) {
             relayDown.accept(region);
+            return;
+        }
+        byKey.values().forEach(this::sendStashed);
+    }
+
+    /** Sends a stashed initiation once the peer has some path: addresses, or a relay that is up. */
+    private void sendStashed(PeerPath p) {
+        if (p == null) {
+            return;
+        }
+        PeerInfo info = p.info();
+        int region = info != null && info.homeRegion() > 0 ? info.homeRegion() : relays.home();
+        boolean somePath = (info != null && !info.endpoints().isEmpty()) || (region > 0 && relays.connected(region));
+        if (!somePath) {
+            return;
+        }
+        byte[] initiation = p.takeStashed(nanos.getAsLong(), STASH_MAX_AGE);
+        if (initiation != null) {
+            relaySend(p, ByteBuffer.wrap(initiation));
         }
     }
 

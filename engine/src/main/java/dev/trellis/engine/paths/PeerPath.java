@@ -68,6 +68,10 @@ final class PeerPath {
     /** Direct pings that timed out since the last direct pong. */
     private long unanswered;
 
+    /** A handshake initiation that had nowhere to go, kept to send once a path appears. */
+    private byte[] stashed;
+    private long stashedAt;
+
     PeerPath(NodePublicKey key, InetSocketAddress synthetic, PathTiming timing) {
         this.key = Objects.requireNonNull(key);
         this.synthetic = synthetic;
@@ -114,6 +118,19 @@ final class PeerPath {
 
     synchronized DiscoPublicKey disco() {
         return info == null ? null : info.disco();
+    }
+
+    /** Keeps {@code initiation} (the latest one wins) until {@link #takeStashed}. */
+    synchronized void stash(byte[] initiation, long now) {
+        stashed = initiation;
+        stashedAt = now;
+    }
+
+    /** The stashed initiation if younger than {@code maxAge}; it is given out once. */
+    synchronized byte[] takeStashed(long now, long maxAge) {
+        byte[] s = stashed;
+        stashed = null;
+        return s != null && now - stashedAt < maxAge ? s : null;
     }
 
     /** The direct address to send to now, or null for the relay; notes the traffic. */
