@@ -144,7 +144,12 @@ final class NetworkMonitor implements AutoCloseable {
                     if (!lastLocal.isEmpty()) {
                         LOG.log(System.Logger.Level.INFO, "local addresses changed to " + local
                                 + "; re-checking every path");
+                        // peers must hear the new addresses in the first call-me-maybe, before
+                        // netcheck has found the public one; relay connections from a vanished
+                        // address are dead even if TCP has not noticed yet
+                        paths.setLocalEndpoints(local);
                         paths.networkChanged();
+                        relays.reconnectAll();
                     }
                     lastLocal = local;
                     check = true;

@@ -88,6 +88,14 @@ public final class RelayConnections implements RelayTransport {
         }
     }
 
+    /**
+     * Drops every connection so that each redials at once: after this node's addresses changed,
+     * a connection from a vanished address would otherwise look alive until its read timeout.
+     */
+    public void reconnectAll() {
+        links.values().forEach(Link::reconnect);
+    }
+
     @Override
     public void setHome(int region) {
         home = region;
