@@ -221,7 +221,8 @@ public final class PathBind implements Bind, RelayTransport.Inbound {
             return f;
         }
         long now = nanos.getAsLong();
-        List<PeerPath.Action> actions = new ArrayList<>(p.pingAll(now));
+        // a full round when one is due (so the peer pings back through its NAT), else pings alone
+        List<PeerPath.Action> actions = new ArrayList<>(p.wantsDiscovery(now) ? p.discover(now) : p.pingAll(now));
         PeerInfo info = p.info();
         int region = info != null && info.homeRegion() > 0 ? info.homeRegion() : relays.home();
         if (region > 0 && relays.connected(region)) {
@@ -550,13 +551,23 @@ public final class PathBind implements Bind, RelayTransport.Inbound {
                 }
                 if (r.via() != null) {
                     byAddr.put(r.via(), p);
+                    if (r.changed() && LOG.isLoggable(System.Logger.Level.INFO)) {
+                        LOG.log(System.Logger.Level.INFO, "path to " + p.key.shortString() + ": direct via " + r.via()
+                                + " (" + r.latency().toNanos() / 1000 + " µs)");
+                    }
                 }
                 CompletableFuture<PingReply> waiter = pingWaiters.remove(pong.txId());
                 if (waiter != null) {
                     waiter.complete(new PingReply(r.via(), r.via() == null ? region : 0, r.latency()));
                 }
             }
-            case DiscoMessage.CallMeMaybe cmm -> perform(p, p.onCallMeMaybe(cmm.endpoints(), now));
+            case DiscoMessage.CallMeMaybe cmm -> {
+                if (LOG.isLoggable(System.Logger.Level.DEBUG)) {
+                    LOG.log(System.Logger.Level.DEBUG, "call-me-maybe from " + p.key.shortString() + " "
+                            + (src == null ? "via relay " + region : "from " + src) + ": " + cmm.endpoints());
+                }
+                perform(p, p.onCallMeMaybe(cmm.endpoints(), now));
+            }
         }
     }
 

@@ -40,8 +40,11 @@ final class PeerPath {
     /** A call-me-maybe through the relay, listing this node's endpoints. */
     record CallMeMaybe() implements Action {}
 
-    /** What a pong told: the path it came over (null address = relay) and the round trip. */
-    record PongResult(InetSocketAddress via, Duration latency, boolean nowDirect) {}
+    /**
+     * What a pong told: the path it came over (null address = relay), the round trip, whether
+     * that path is now the one in use, and whether it just became so (it was not before).
+     */
+    record PongResult(InetSocketAddress via, Duration latency, boolean nowDirect, boolean changed) {}
 
     private record Sent(InetSocketAddress to, long at) {}
 
@@ -219,7 +222,7 @@ final class PeerPath {
         }
         long latency = Math.max(0, now - s.at);
         if (s.to == null) {
-            return new PongResult(null, Duration.ofNanos(latency), false);
+            return new PongResult(null, Duration.ofNanos(latency), false, false);
         }
         unanswered = 0;
         Candidate c = learn(s.to);
@@ -229,12 +232,13 @@ final class PeerPath {
         }
         boolean switchTo = best == null || !trusted(now) || best.equals(s.to)
                 || latency < bestLatency * SWITCH_FACTOR;
+        boolean changed = switchTo && (!trusted(now) || !s.to.equals(best));
         if (switchTo) {
             best = s.to;
             bestLatency = latency;
             trustUntil = now + timing.trustUdp().toNanos();
         }
-        return new PongResult(s.to, Duration.ofNanos(latency), switchTo);
+        return new PongResult(s.to, Duration.ofNanos(latency), switchTo, changed);
     }
 
     /**

@@ -48,6 +48,11 @@ public enum Nat {
       // First in FORWARD, so that not even replies to UDP the LAN sent get through.
       rules.add(List.of("-A", "FORWARD", "-p", "udp", "-j", "DROP"));
     }
+    // Like a home router, unsolicited UDP to the router itself is dropped, not accepted: an accepted
+    // packet would leave a confirmed conntrack entry whose reply tuple then clashes with the
+    // LAN's own mapping to the same peer, and MASQUERADE would pick another port (the mapping
+    // would no longer be endpoint-independent).
+    rules.add(List.of("-A", "INPUT", "-i", wan, "-p", "udp", "-m", "conntrack", "--ctstate", "NEW", "-j", "DROP"));
     // Stateful filtering: only what belongs to a connection (or flow) the LAN started comes in.
     rules.add(List.of("-A", "FORWARD", "-i", wan, "-o", lan, "-m", "conntrack", "--ctstate", "ESTABLISHED,RELATED",
         "-j", "ACCEPT"));
