@@ -1,17 +1,21 @@
 #!/usr/bin/env bash
-# Trellis end to end on one machine: a coordinator and three nodes, each in its own network
-# namespace. The coordinator runs on its defaults (SQLite in a temporary data directory, built-in
-# login); the nodes join with a pre-auth key through `trellis up`, then every node pings every
-# other over its 100.x address. Builds nothing: run `./mvnw -B package -DskipTests` first. Needs
+# Trellis end to end on one machine: a coordinator with its embedded relay and four nodes, each
+# in its own network namespace; two of the nodes sit behind "hard" NATs (iptables MASQUERADE
+# --random-fully), so they can reach the others directly but each other only through the relay.
+# The coordinator runs on its defaults (SQLite in a temporary data directory, built-in login);
+# the nodes join with a pre-auth key through `trellis up`, then every node pings every other over
+# its 100.x address, and `trellis status` shows each path (direct, or relayed and why). Builds nothing: run `./mvnw -B package -DskipTests` first. Needs
 # root. Removes every namespace, process and file it created when it ends, also on Ctrl-C or
 # failure (on failure it keeps the logs and says where).
 #
 #   sudo lab/demo.sh
 #   sudo lab/demo.sh --wireguard-pair    # the data plane alone: lab/wg-demo.sh (two devices, wg, iperf3)
 #
-# Topology (docs/lab.md): hub namespace trl-<pid>-mhub with bridge br0 (198.18.21.1/24) and the
-# coordinator on 198.18.21.1:8080; node namespaces trl-<pid>-m<name> on 198.18.21.11.., each with
-# a trellisd on TUN tw<pid>-m<i>.
+# Topology (docs/lab.md): hub namespace trl-<pid>-mhub with bridge br0 (198.18.21.1/24), the
+# coordinator on 198.18.21.1:8080 and its relay (STUN on UDP 3478); node namespaces
+# trl-<pid>-m<name>, alpha and bravo on the bridge at 198.18.21.11-12, charlie and delta each
+# behind a NAT namespace trl-<pid>-n<name> (WAN 198.18.21.23-24 on the bridge, LAN
+# 198.18.3x.0/24); each node runs a trellisd on TUN tw<pid>-m<i>.
 set -euo pipefail
 here=$(dirname -- "$(readlink -f -- "$0")")
 # shellcheck source=lab/lib.sh
@@ -32,10 +36,12 @@ case ${1:-} in
 esac
 
 readonly SUBNET=21 PORT=8080 UP_TIMEOUT=60s
-readonly NODES=(alpha bravo charlie)
+readonly NODES=(alpha bravo charlie delta)
+# nodes behind a hard (endpoint-dependent) NAT: direct to public nodes, relayed between each other
+declare -A NATTED=([charlie]=1 [delta]=1)
 
 trl_require_root
-trl_require_tools ip ping ss
+trl_require_tools ip ping ss iptables
 for module in coordinator daemon cli; do
   [[ -d $TRL_REPO/$module/target/classes && -d $TRL_REPO/$module/target/lib ]] \
     || trl_die "$module is not built: run ./mvnw -B package -DskipTests first (in $TRL_REPO)"
@@ -64,9 +70,26 @@ for i in "${!NODES[@]}"; do
   name=${NODES[$i]}
   ns[$name]=$(trl_ns_name "m$name")
   sock[$name]=$TRL_TMP/$name/trellisd.sock
-  trl_hub_node "$hub" "${ns[$name]}" "$SUBNET" $((11 + i)) || fail "$TRL_ERROR"
+  if [[ -z ${NATTED[$name]:-} ]]; then
+    trl_hub_node "$hub" "${ns[$name]}" "$SUBNET" $((11 + i)) || fail "$TRL_ERROR"
+    continue
+  fi
+  # A NAT router on the bridge, the node on its LAN: MASQUERADE --random-fully maps each
+  # destination to its own port; only replies come in; unsolicited UDP to the router is dropped.
+  nat=$(trl_ns_name "n$name") lan=$((SUBNET + 10 + i))
+  trl_hub_node "$hub" "$nat" "$SUBNET" $((21 + i)) || fail "$TRL_ERROR"
+  trl_ns_create "${ns[$name]}" || fail "$TRL_ERROR"
+  trl_veth "$nat" "${ns[$name]}" "$lan" || fail "$TRL_ERROR"
+  trl_try ip -n "${ns[$name]}" route add default via "198.18.$lan.1" || fail "$TRL_ERROR"
+  trl_try ip netns exec "$nat" sysctl -qw net.ipv4.ip_forward=1 || fail "$TRL_ERROR"
+  for rule in "-t nat -A POSTROUTING -o mesh0 -j MASQUERADE --random-fully" \
+    "-A FORWARD -i mesh0 -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT" "-A FORWARD -i mesh0 -j DROP" \
+    "-A INPUT -i mesh0 -p udp -m conntrack --ctstate NEW -j DROP"; do
+    # shellcheck disable=SC2086
+    trl_try ip netns exec "$nat" iptables -w $rule || fail "$TRL_ERROR"
+  done
 done
-trl_say "created node namespaces ${ns[*]}: 198.18.$SUBNET.11-$((10 + ${#NODES[@]})) on the bridge"
+trl_say "created node namespaces: alpha, bravo on the bridge; charlie, delta behind hard NATs"
 
 # ---- coordinator
 data=$TRL_TMP/coordinator
@@ -78,9 +101,9 @@ key_file=$TRL_TMP/authkey
 (umask 077 && "$bin/trellis-coordinator" preauthkeys create --user alice --reusable --expiration 1h \
   --data-dir "$data" >"$key_file" 2>"$logs/preauthkeys.log") \
   || fail "could not create a pre-auth key: $(tr '\n' ' ' <"$logs/preauthkeys.log")"
-trl_say "starting trellis-coordinator in $hub on $url"
+trl_say "starting trellis-coordinator in $hub on $url, with its embedded relay (STUN on UDP 3478)"
 trl_spawn "$hub" "$logs/coordinator.log" "$bin/trellis-coordinator" serve --data-dir "$data" \
-  --listen "198.18.$SUBNET.1:$PORT"
+  --listen "198.18.$SUBNET.1:$PORT" --embedded-relay
 coordinator_pid=$TRL_LAST_PID
 trl_await_listen "$hub" "$PORT" "$coordinator_pid" "$logs/coordinator.log" 60 \
   || fail "the coordinator did not start: $TRL_ERROR"
@@ -132,8 +155,12 @@ for from in "${NODES[@]}"; do
   done
 done
 
-trl_say "trellis status on ${NODES[0]}"
-"$bin/trellis" --socket "${sock[${NODES[0]}]}" status 2>&1 | sed 's/^/    /'
+# charlie sees both kinds of path: direct to the public nodes, relayed to delta (two hard NATs)
+trl_say "trellis status on charlie"
+"$bin/trellis" --socket "${sock[charlie]}" status 2>&1 | sed 's/^/    /'
+trl_say "trellis ping delta, then alpha, on charlie (disco pings: each pong's path)"
+"$bin/trellis" --socket "${sock[charlie]}" ping -c 2 -i 200ms delta 2>&1 | sed 's/^/    /'
+"$bin/trellis" --socket "${sock[charlie]}" ping -c 2 -i 200ms alpha 2>&1 | sed 's/^/    /'
 
 # ---- names: MagicDNS answers inside each node at 100.100.100.100; whois names who is behind an address
 first=${NODES[0]} second=${NODES[1]}

@@ -90,6 +90,11 @@ public final class PathBind implements Bind, RelayTransport.Inbound {
     private volatile List<InetSocketAddress> localEndpoints = List.of();
     private volatile StunHandler stun;
     private volatile SelfNetwork selfNetwork = SelfNetwork.UNKNOWN;
+    /**
+     * Set when a direct pong says a peer saw us from a port on our public IP that is none of
+     * ours: our NAT maps per destination. With one relay, netcheck cannot tell; peers can.
+     */
+    private volatile boolean observedVaryingMapping;
     private volatile IntConsumer relayDown = r -> {};
     private Thread timer;
 
@@ -200,7 +205,11 @@ public final class PathBind implements Bind, RelayTransport.Inbound {
     /** How {@code peer} is reached now; null if it is not a peer. */
     public PathStatus status(NodePublicKey peer) {
         PeerPath p = byKey.get(peer);
-        return p == null ? null : p.status(nanos.getAsLong(), selfNetwork);
+        SelfNetwork self = selfNetwork;
+        if (observedVaryingMapping && self.mappingVariesByDestIp() == null) {
+            self = new SelfNetwork(self.udp(), true);
+        }
+        return p == null ? null : p.status(nanos.getAsLong(), self);
     }
 
     /** The network under this node changed: every direct path must prove itself again. */
@@ -551,6 +560,7 @@ public final class PathBind implements Bind, RelayTransport.Inbound {
                 }
                 if (r.via() != null) {
                     byAddr.put(r.via(), p);
+                    noteObserved(pong.src());
                     if (r.changed() && LOG.isLoggable(System.Logger.Level.INFO)) {
                         LOG.log(System.Logger.Level.INFO, "path to " + p.key.shortString() + ": direct via " + r.via()
                                 + " (" + r.latency().toNanos() / 1000 + " µs)");
@@ -568,6 +578,20 @@ public final class PathBind implements Bind, RelayTransport.Inbound {
                 }
                 perform(p, p.onCallMeMaybe(cmm.endpoints(), now));
             }
+        }
+    }
+
+    /** Where a peer saw us: a port on one of our public IPs that none of our endpoints has means a varying mapping. */
+    private void noteObserved(InetSocketAddress seen) {
+        boolean ipIsOurs = false;
+        for (InetSocketAddress e : localEndpoints) {
+            if (e.equals(seen)) {
+                return;
+            }
+            ipIsOurs |= e.getAddress().equals(seen.getAddress());
+        }
+        if (ipIsOurs) {
+            observedVaryingMapping = true;
         }
     }
 

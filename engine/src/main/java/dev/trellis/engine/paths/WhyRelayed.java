@@ -43,6 +43,6 @@ final class WhyRelayed {
             return unanswered + " direct pings to " + candidates + " addresses got no answer: a firewall between "
                     + "the nodes may drop UDP";
         }
-        return "looking for a direct path";
+        return "looking for a direct path (pings to " + candidates + " addresses sent, no answer yet)";
     }
 }
