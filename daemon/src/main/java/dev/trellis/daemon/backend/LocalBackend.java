@@ -234,8 +234,9 @@ public final class LocalBackend implements AutoCloseable {
         if (local) {
             return new PingResult(ip, nodeIp, name, null, 0, null, 0, null, true);
         }
+        var pending = engine.discoPing(key);
         try {
-            var reply = engine.discoPing(key).get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            var reply = pending.get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
             double secs = reply.latency().toNanos() / 1e9;
             if (reply.direct() != null) {
                 String h = dev.trellis.protocol.net.IpLiterals.format(reply.direct().getAddress().getAddress());
@@ -245,11 +246,13 @@ public final class LocalBackend implements AutoCloseable {
             String code = relayMap().region(reply.relayRegion()).map(r -> r.code()).orElse(null);
             return new PingResult(ip, nodeIp, name, null, secs, null, reply.relayRegion(), code, false);
         } catch (java.util.concurrent.TimeoutException e) {
+            pending.cancel(false); // frees the ping's transaction ids
             return new PingResult(ip, nodeIp, name, "timeout waiting for a pong after " + timeout.toMillis() + " ms", 0,
                     null, 0, null, false);
         } catch (java.util.concurrent.ExecutionException e) {
             return new PingResult(ip, nodeIp, name, "cannot ping: " + e.getCause().getMessage(), 0, null, 0, null, false);
         } catch (InterruptedException e) {
+            pending.cancel(false);
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);
         }
