@@ -9,9 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -37,7 +35,6 @@ public final class Mesh implements AutoCloseable {
   private static final AtomicInteger SEQUENCE = new AtomicInteger();
   private static final Set<Mesh> OPEN = ConcurrentHashMap.newKeySet();
   static final int COORDINATOR_PORT = 8080;
-  private static final Path UAPI_DIR = Path.of("/var/run/wireguard");
 
   static {
     Runtime.getRuntime().addShutdownHook(new Thread(() -> OPEN.forEach(Mesh::closeQuietly), "mesh-cleanup"));
@@ -47,7 +44,7 @@ public final class Mesh implements AutoCloseable {
   private final int subnet;
   private final Path logDir;
   private final Path tmp;
-  private final Deque<AutoCloseable> resources = new ArrayDeque<>();
+  private final LabResources resources = new LabResources();
   private final List<MeshNode> nodes = new ArrayList<>();
   private Netns hub;
   private CoordinatorProcess coordinator;
@@ -199,48 +196,14 @@ public final class Mesh implements AutoCloseable {
   }
 
   private <T extends AutoCloseable> T own(T resource) {
-    synchronized (resources) {
-      resources.push(resource);
-    }
-    return resource;
+    return resources.own(resource);
   }
 
   /** Stops processes, deletes namespaces (newest first) and the temporary directory; idempotent. */
   @Override
   public void close() {
     OPEN.remove(this);
-    RuntimeException failure = null;
-    synchronized (resources) {
-      while (!resources.isEmpty()) {
-        try {
-          resources.pop().close();
-        } catch (Exception e) {
-          RuntimeException wrapped = e instanceof RuntimeException r ? r : new LabException("cleanup failed", e);
-          if (failure == null) {
-            failure = wrapped;
-          } else {
-            failure.addSuppressed(wrapped);
-          }
-        }
-      }
-    }
-    try {
-      // A daemon killed with SIGKILL leaves its UAPI socket in the shared /var/run/wireguard.
-      for (MeshNode node : nodes()) {
-        Files.deleteIfExists(UAPI_DIR.resolve(node.tun() + ".sock"));
-      }
-      LabHost.deleteTree(tmp);
-    } catch (IOException e) {
-      LabException wrapped = new LabException("cannot delete " + tmp + ": " + e.getMessage(), e);
-      if (failure == null) {
-        failure = wrapped;
-      } else {
-        failure.addSuppressed(wrapped);
-      }
-    }
-    if (failure != null) {
-      throw failure;
-    }
+    resources.closeAll(nodes(), tmp);
   }
 
   private static void closeQuietly(Mesh mesh) {

@@ -8,9 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,7 +51,6 @@ public final class NatLab implements AutoCloseable {
   private static final long PID = ProcessHandle.current().pid();
   private static final AtomicInteger SEQUENCE = new AtomicInteger();
   private static final Set<NatLab> OPEN = ConcurrentHashMap.newKeySet();
-  private static final Path UAPI_DIR = Path.of("/var/run/wireguard");
 
   static {
     Runtime.getRuntime().addShutdownHook(new Thread(() -> OPEN.forEach(NatLab::closeQuietly), "natlab-cleanup"));
@@ -62,7 +59,7 @@ public final class NatLab implements AutoCloseable {
   private final String id = Integer.toString(SEQUENCE.incrementAndGet(), 36);
   private final Path logDir;
   private final Path tmp;
-  private final Deque<AutoCloseable> resources = new ArrayDeque<>();
+  private final LabResources resources = new LabResources();
   private final Map<String, NatHost> hosts = new LinkedHashMap<>();
   private final Map<Integer, RelayProcess> relays = new TreeMap<>();
   private final List<MeshNode> nodes = new ArrayList<>();
@@ -396,48 +393,18 @@ public final class NatLab implements AutoCloseable {
   }
 
   private <T extends AutoCloseable> T own(T resource) {
-    synchronized (resources) {
-      resources.push(resource);
-    }
-    return resource;
+    return resources.own(resource);
   }
 
   /** Stops processes, deletes namespaces (newest first) and the temporary directory; idempotent. */
   @Override
   public void close() {
     OPEN.remove(this);
-    RuntimeException failure = null;
-    synchronized (resources) {
-      while (!resources.isEmpty()) {
-        try {
-          resources.pop().close();
-        } catch (Exception e) {
-          failure = accumulate(failure, e instanceof RuntimeException r ? r : new LabException("cleanup failed", e));
-        }
-      }
+    List<MeshNode> all;
+    synchronized (nodes) {
+      all = List.copyOf(nodes);
     }
-    try {
-      // A daemon killed with SIGKILL leaves its UAPI socket in the shared /var/run/wireguard.
-      synchronized (nodes) {
-        for (MeshNode node : nodes) {
-          Files.deleteIfExists(UAPI_DIR.resolve(node.tun() + ".sock"));
-        }
-      }
-      LabHost.deleteTree(tmp);
-    } catch (IOException e) {
-      failure = accumulate(failure, new LabException("cannot delete " + tmp + ": " + e.getMessage(), e));
-    }
-    if (failure != null) {
-      throw failure;
-    }
-  }
-
-  private static RuntimeException accumulate(RuntimeException first, RuntimeException next) {
-    if (first == null) {
-      return next;
-    }
-    first.addSuppressed(next);
-    return first;
+    resources.closeAll(all, tmp);
   }
 
   private static void closeQuietly(NatLab lab) {
