@@ -70,19 +70,38 @@ class PostgresChangeBusTest {
         }
     }
 
-    /** Ends the backend of one of a bus's connections, as a database restart or an operator would. */
+    /**
+     * Ends the backend of one of a bus's connections, as a database restart or an operator would,
+     * and waits until that backend is gone. (Not until the bus has fewer backends: it may have
+     * reconnected before a poll sees the gap.)
+     */
     private void terminate(PostgresChangeBus bus, String role) throws Exception {
         String name = "trellis-changes-" + role + " " + bus.processId();
+        int pid;
         try (Connection c = DriverManager.getConnection(url);
                 PreparedStatement s = c.prepareStatement(
-                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = ?")) {
+                        "SELECT pid, pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = ?")) {
             s.setString(1, name);
             try (ResultSet rs = s.executeQuery()) {
                 assertThat(rs.next()).as("a backend named " + name).isTrue();
-                assertThat(rs.getBoolean(1)).isTrue();
+                pid = rs.getInt(1);
+                assertThat(rs.getBoolean(2)).isTrue();
             }
         }
-        Waits.until(() -> backends(bus) < 2, () -> name + " still running");
+        Waits.until(() -> !backendAlive(pid), () -> name + " (pid " + pid + ") still running");
+    }
+
+    private boolean backendAlive(int pid) {
+        try (Connection c = DriverManager.getConnection(url);
+                PreparedStatement s = c.prepareStatement("SELECT count(*) FROM pg_stat_activity WHERE pid = ?")) {
+            s.setInt(1, pid);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getInt(1) > 0;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** How many backends serve the bus's connections. */
