@@ -184,10 +184,12 @@ class PathsOverNatTest {
         trafficUntil(a, b, "direct", s -> s.direct() != null);
 
         internet.setFilter(p -> false); // the direct wire is cut; the relay still works
-        // what is sent while the dead path is still trusted is lost, as with any UDP path
+        // what is sent while the dead path is still trusted is lost, as with any UDP path; each
+        // side's trust lapses on its own clock, so wait for both
         long deadline = System.nanoTime() + DEADLINE.toNanos();
-        while (a.pathTo(b).direct() != null) {
-            assertThat(System.nanoTime()).as("falling back; A's path is " + a.pathTo(b)).isLessThan(deadline);
+        while (a.pathTo(b).direct() != null || b.pathTo(a).direct() != null) {
+            assertThat(System.nanoTime()).as("falling back; A's path is " + a.pathTo(b) + ", B's " + b.pathTo(a))
+                    .isLessThan(deadline);
             a.tun.inject(DeviceOverNatTest.udp4(a.tunnelIp, b.tunnelIp, new byte[8]));
             b.tun.inject(DeviceOverNatTest.udp4(b.tunnelIp, a.tunnelIp, new byte[8]));
             a.tun.awaitDelivered(Duration.ofMillis(100));
