@@ -67,6 +67,9 @@ class NatLabPartsTest {
         "-j", "MASQUERADE");
     assertThat(Nat.EDM.rules("wan0", "lan0").getFirst()).endsWith("MASQUERADE", "--random-fully");
     assertThat(Nat.UDP_BLOCKED.rules("wan0", "lan0")).contains(List.of("-A", "FORWARD", "-p", "udp", "-j", "DROP"));
-    assertThat(Nat.EIM.rules("wan0", "lan0")).noneMatch(rule -> rule.contains("udp"));
+    // no UDP filtering forwarded traffic (only unsolicited UDP to the router itself is dropped)
+    assertThat(Nat.EIM.rules("wan0", "lan0")).noneMatch(rule -> rule.contains("udp") && rule.contains("FORWARD"));
+    assertThat(Nat.EIM.rules("wan0", "lan0")).contains(List.of("-A", "INPUT", "-i", "wan0", "-p", "udp", "-m",
+        "conntrack", "--ctstate", "NEW", "-j", "DROP"));
   }
 }

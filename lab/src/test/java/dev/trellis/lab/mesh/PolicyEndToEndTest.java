@@ -86,7 +86,8 @@ class PolicyEndToEndTest {
       "Capabilities", "CapMap", "sshHostKeys", "ShareeNode", "InNetworkMap", "InMagicSock", "InEngine", "Expired",
       "KeyExpiry", "Location", "KeepAlive");
   /** Fields Trellis adds; Tailscale's clients ignore them. */
-  private static final java.util.Set<String> TRELLIS_EXTENSIONS = java.util.Set.of("NodeID");
+  private static final java.util.Set<String> TRELLIS_EXTENSIONS = java.util.Set.of("NodeID", "LatencySeconds",
+      "RelayReason");
 
   private Mesh mesh;
   private MeshNode laptop;
