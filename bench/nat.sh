@@ -29,8 +29,9 @@
 set -euo pipefail
 
 repo=$(cd -- "$(dirname -- "$(readlink -f -- "$0")")/.." && pwd)
-PROG=nat.sh # shellcheck disable=SC2034 # read by launch.sh's die
-# shellcheck source=../bin/lib/launch.sh
+# shellcheck disable=SC2034 # read by launch.sh's die
+PROG=nat.sh
+# shellcheck source=bin/lib/launch.sh
 source "$repo/bin/lib/launch.sh"
 
 parts=${BENCH_PARTS:-lab dataplane relay}

@@ -85,6 +85,11 @@ public final class RelayLoad {
                     kv("relay_idle_" + n + "_rss_kib_per_conn", fmt((double) (s.rssKiB() - base.rssKiB()) / n));
                     kv("relay_idle_" + n + "_heap_kib_per_conn", fmt((double) (s.heapUsedKiB() - base.heapUsedKiB()) / n));
                 }
+                if (!o.idle.isEmpty()) {
+                    Path file = o.work.resolve("relay-histogram-" + o.idle.getLast() + ".txt");
+                    relay.histogram(file);
+                    progress("memory: the relay's class histogram with %d idle clients is in %s", o.idle.getLast(), file);
+                }
             } finally {
                 synchronized (clients) {
                     clients.forEach(RelayClient::close);

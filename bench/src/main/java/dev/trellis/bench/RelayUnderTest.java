@@ -154,6 +154,11 @@ final class RelayUnderTest implements AutoCloseable {
         }
     }
 
+    /** Writes the relay's class histogram ({@code jcmd PID GC.class_histogram}, after a full GC) to {@code file}. */
+    void histogram(Path file) throws IOException, InterruptedException {
+        Files.writeString(file, jcmd("GC.class_histogram"));
+    }
+
     private String jcmd(String command) throws IOException, InterruptedException {
         Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
         Process p = new ProcessBuilder(jcmd.toString(), Long.toString(process.pid()), command).redirectErrorStream(true)
