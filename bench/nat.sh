@@ -168,5 +168,6 @@ if has_part relay; then
   fi
 fi
 
+printf 'loadavg_at_end="%s"\n' "$(cut -d' ' -f1-3 /proc/loadavg)"
 printf 'bench_seconds=%s\n' "$(($(date +%s) - started))"
 exit "$status"

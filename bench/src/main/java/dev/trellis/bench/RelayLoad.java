@@ -152,11 +152,13 @@ public final class RelayLoad {
             RelayForwarding.Snapshot s0 = load.snapshot();
             ProcStats r0 = relay.stats();
             ProcStats g0 = ProcStats.read(ProcessHandle.current().pid());
+            MachineCpu c0 = MachineCpu.read();
             Map<String, Double> m0 = relay.metrics();
             Thread.sleep(Duration.ofSeconds(o.seconds)); // the measured interval itself
             RelayForwarding.Snapshot s1 = load.snapshot();
             ProcStats r1 = relay.stats();
             ProcStats g1 = ProcStats.read(ProcessHandle.current().pid());
+            MachineCpu c1 = MachineCpu.read();
             Map<String, Double> m1 = relay.metrics();
             double dt = (s1.nanos() - s0.nanos()) / 1e9;
             double pps = (s1.packets() - s0.packets()) / dt;
@@ -184,6 +186,10 @@ public final class RelayLoad {
             kv("relay_fwd_relay_cpu_cores", fmt(relayCpu));
             kv("relay_fwd_relay_user_share", fmt(share(r1.userTicks() - r0.userTicks(), r1.cpuTicks() - r0.cpuTicks())));
             kv("relay_fwd_load_cpu_cores", fmt(loadCpu));
+            double machineBusy = (c1.busyTicks() - c0.busyTicks()) / (double) o.clkTck / dt;
+            kv("relay_fwd_machine_busy_cores", fmt(machineBusy));
+            // what neither the relay nor this generator used: other processes on a shared machine
+            kv("relay_fwd_others_cpu_cores", fmt(Math.max(0, machineBusy - relayCpu - loadCpu)));
             kv("relay_fwd_pps_per_relay_core", relayCpu > 0 ? Math.round(pps / relayCpu) : "unavailable");
             kv("relay_fwd_relay_rss_mib", fmt(r1.rssKiB() / 1024.0));
             kv("relay_fwd_relay_hwm_mib", fmt(r1.hwmKiB() / 1024.0));

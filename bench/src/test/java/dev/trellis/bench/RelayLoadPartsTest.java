@@ -57,4 +57,12 @@ class RelayLoadPartsTest {
         assertThatThrownBy(() -> RelayLoad.idleCounts("5000,1000")).hasMessageContaining("ascend");
         assertThatThrownBy(() -> RelayLoad.idleCounts("0")).hasMessageContaining("positive");
     }
+
+    @Test
+    void machineCpuCountsIdleAndIowaitAsNotBusy() {
+        MachineCpu c = MachineCpu.parse("cpu  100 5 50 1000 20 3 2 1 7 0\ncpu0 50 2 25 500 10 1 1 0 0 0\n");
+        assertThat(c.totalTicks()).isEqualTo(100 + 5 + 50 + 1000 + 20 + 3 + 2 + 1);
+        assertThat(c.busyTicks()).isEqualTo(100 + 5 + 50 + 3 + 2 + 1);
+        assertThatThrownBy(() -> MachineCpu.parse("intr 1 2 3")).hasMessageContaining("not /proc/stat");
+    }
 }

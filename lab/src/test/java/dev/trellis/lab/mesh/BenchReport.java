@@ -40,6 +40,16 @@ final class BenchReport {
     System.err.flush();
   }
 
+  /** The 1, 5 and 15 minute load averages: on a shared machine, how busy it was around a measurement. */
+  static String loadAverage() {
+    try {
+      String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+      return f[0] + " " + f[1] + " " + f[2];
+    } catch (IOException | ArrayIndexOutOfBoundsException e) {
+      return "unknown";
+    }
+  }
+
   /** Nearest rank: the ⌈p/100 · n⌉-th smallest value. */
   static long percentile(long[] values, double p) {
     if (values.length == 0) {

@@ -71,6 +71,7 @@ class NatBench {
   @Order(1)
   void timeFromFirstPacketToDirectBehindTwoEasyNats() {
     int trials = BenchReport.envInt("BENCH_TRIALS", 20);
+    report.kv("ttd_loadavg_before", "\"" + BenchReport.loadAverage() + "\"");
     List<TimeToDirectTrial.Result> results = new ArrayList<>();
     for (int i = 1; i <= trials; i++) {
       long began = System.nanoTime();
@@ -152,6 +153,7 @@ class NatBench {
   private void leg(String name, Netns client, Netns server, String address, int seconds, int warmup) {
     BenchReport.progress("%s: warm-up %d s each way, then %d pings and %d s of iperf3 TCP each way to %s", name, warmup,
         RTT_PINGS, seconds, address);
+    report.kv(name + "_loadavg_before", "\"" + BenchReport.loadAverage() + "\"");
     BenchIperf.tcp(client, server, address, warmup, false, lab.logDir(), name + "-warmup");
     BenchIperf.tcp(client, server, address, warmup, true, lab.logDir(), name + "-warmup");
     report.kv(name + "_rtt_ms", String.format(Locale.ROOT, "%.3f", BenchIperf.rttMs(client, address, RTT_PINGS)));
