@@ -71,6 +71,8 @@ public final class RelayLoad {
             kv("relay_idle_0_rss_mib", base.rssMiB());
             kv("relay_idle_0_heap_mib", base.heapMiB());
             List<RelayClient> clients = Collections.synchronizedList(new ArrayList<>());
+            RelayUnderTest.Settled previous = base;
+            int previousCount = 0;
             try {
                 for (int n : o.idle) {
                     long start = System.nanoTime();
@@ -84,6 +86,17 @@ public final class RelayLoad {
                     kv("relay_idle_" + n + "_heap_mib", s.heapMiB());
                     kv("relay_idle_" + n + "_rss_kib_per_conn", fmt((double) (s.rssKiB() - base.rssKiB()) / n));
                     kv("relay_idle_" + n + "_heap_kib_per_conn", fmt((double) (s.heapUsedKiB() - base.heapUsedKiB()) / n));
+                    if (previousCount > 0) {
+                        // the cost of the connections added in this step alone: start-up and first-use costs
+                        // (heap sizing, JIT, carrier threads) are in the previous step's figure
+                        int added = n - previousCount;
+                        kv("relay_idle_" + n + "_marginal_rss_kib_per_conn",
+                                fmt((double) (s.rssKiB() - previous.rssKiB()) / added));
+                        kv("relay_idle_" + n + "_marginal_heap_kib_per_conn",
+                                fmt((double) (s.heapUsedKiB() - previous.heapUsedKiB()) / added));
+                    }
+                    previous = s;
+                    previousCount = n;
                 }
                 if (!o.idle.isEmpty()) {
                     Path file = o.work.resolve("relay-histogram-" + o.idle.getLast() + ".txt");
