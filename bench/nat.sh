@@ -47,6 +47,20 @@ relay_idle=${BENCH_RELAY_IDLE:-1000 5000}
 maven_flags=${BENCH_MAVEN_FLAGS:--o}
 
 say() { printf '[nat.sh] %s\n' "$*" >&2; }
+positive() { [[ $2 =~ ^[1-9][0-9]*$ ]] || die "$1 must be a positive whole number, got \"$2\""; }
+
+# Checked before anything starts: a typo must not surface after minutes of lab.
+positive BENCH_TRIALS "$trials"
+positive BENCH_SECONDS "$seconds"
+positive BENCH_WARMUP_SECONDS "$warmup"
+positive BENCH_RELAY_PAIRS "$relay_pairs"
+positive BENCH_RELAY_SECONDS "$relay_seconds"
+positive BENCH_RELAY_PACKET "$relay_packet"
+positive BENCH_RELAY_WINDOW "$relay_window"
+[[ $relay_warmup =~ ^[0-9]+$ ]] || die "BENCH_RELAY_WARMUP_SECONDS must be a whole number, got \"$relay_warmup\""
+for part in $parts; do
+  [[ $part == lab || $part == dataplane || $part == relay ]] || die "BENCH_PARTS: unknown part \"$part\" (lab, dataplane, relay)"
+done
 
 [[ $EUID -eq 0 ]] || die "run as root: the lab builds network namespaces and NAT routers"
 for tool in ip iptables iperf3 ping ss getconf; do
@@ -62,8 +76,9 @@ export JAVA_HOME=${JAVA_HOME:-$(dirname -- "$(dirname -- "$(readlink -f -- "$jav
 # The relay part holds max(BENCH_RELAY_IDLE) connections: a file each in the relay and in the generator.
 max_idle=0
 for n in $relay_idle; do
-  [[ $n =~ ^[0-9]+$ ]] || die "BENCH_RELAY_IDLE must list whole numbers, got \"$relay_idle\""
-  if ((n > max_idle)); then max_idle=$n; fi
+  positive BENCH_RELAY_IDLE "$n"
+  ((n > max_idle)) || die "BENCH_RELAY_IDLE must ascend (each count adds to the previous), got \"$relay_idle\""
+  max_idle=$n
 done
 want_files=$((max_idle + 2 * relay_pairs + 1024))
 if [[ $(ulimit -Hn) != unlimited && $(ulimit -Hn) -lt $want_files ]]; then
