@@ -163,9 +163,9 @@ public final class PortMapper implements AutoCloseable {
         Optional<InetSocketAddress> now = mapped();
         if (!was.equals(now)) {
             LOG.log(System.Logger.Level.INFO, next != null
-                    ? "port mapping: " + next.external() + " forwards to UDP " + internalPort + " (" + next.protocol()
+                    ? "port mapping: " + text(next.external()) + " forwards to UDP " + internalPort + " (" + next.protocol()
                             + ", lifetime " + next.lifetime().toSeconds() + " s)"
-                    : "port mapping " + before.external() + " is gone");
+                    : "port mapping " + text(before.external()) + " is gone");
             onChange.accept(now);
         }
     }
@@ -205,15 +205,19 @@ public final class PortMapper implements AutoCloseable {
         }
         try (DatagramSocket deleter = new DatagramSocket()) {
             boolean confirmed = client.delete(deleter, gw, internalPort, held, DELETE_TRIES);
-            LOG.log(System.Logger.Level.INFO, "port mapping " + held.external()
+            LOG.log(System.Logger.Level.INFO, "port mapping " + text(held.external())
                     + (confirmed ? " deleted" : " not confirmed deleted; it expires on its own"));
         } catch (SocketException e) {
-            LOG.log(System.Logger.Level.INFO, "cannot delete port mapping " + held.external() + ": " + e.getMessage());
+            LOG.log(System.Logger.Level.INFO, "cannot delete port mapping " + text(held.external()) + ": " + e.getMessage());
         }
+    }
+
+    private static String text(InetSocketAddress a) {
+        return a.getAddress().getHostAddress() + ":" + a.getPort();
     }
 
     @Override
     public String toString() {
-        return "PortMapper[UDP " + internalPort + " -> " + mapped().map(Object::toString).orElse("none") + "]";
+        return "PortMapper[UDP " + internalPort + " -> " + mapped().map(PortMapper::text).orElse("none") + "]";
     }
 }
