@@ -79,6 +79,11 @@ public final class Trellisd implements Callable<Integer> {
             description = "WireGuard UDP port; 0 picks one. Default: ${DEFAULT-VALUE}.")
     int port;
 
+    @Option(names = "--no-port-mapping",
+            description = "Do not ask the default gateway (PCP or NAT-PMP) to forward a public UDP port to the WireGuard"
+                    + " port. By default a mapping the gateway grants is announced to peers as an endpoint.")
+    boolean noPortMapping;
+
     @Option(names = "--resolv-conf", paramLabel = "FILE", defaultValue = "/etc/resolv.conf",
             description = "The resolver configuration `trellis up --accept-dns` points at MagicDNS (when systemd-resolved"
                     + " does not manage DNS), restored on `trellis down`. Default: ${DEFAULT-VALUE}.")
@@ -151,7 +156,7 @@ public final class Trellisd implements Callable<Integer> {
         Logging.info("DNS: " + osDns.reason());
         WgEngine engine = new WgEngine(device, filtered, flows, filterCounters, new Router(os, name), name,
                 Clock.systemUTC(), magicDns, osDns.configurator(), paths, relays,
-                new Netcheck(stunPort, Clock.systemUTC(), Netcheck.Options.DEFAULT));
+                new Netcheck(stunPort, Clock.systemUTC(), Netcheck.Options.DEFAULT), !noPortMapping);
         LocalBackend backend = new LocalBackend(store, engine, (url, state, listener) -> {
             ControlClient client = new ControlClient(url, state.machineKey(), state.serverKey(), new HttpDialer(),
                     listener, () -> new Hostinfo(state.hostname() != null ? state.hostname() : osHostname(), "linux",

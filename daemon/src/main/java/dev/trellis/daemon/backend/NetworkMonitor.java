@@ -5,11 +5,13 @@ import dev.trellis.engine.netcheck.Netcheck;
 import dev.trellis.engine.paths.PathBind;
 import dev.trellis.engine.paths.RelayConnections;
 import dev.trellis.engine.paths.SelfNetwork;
+import dev.trellis.engine.portmap.PortMapper;
 import dev.trellis.protocol.control.NetInfo;
 import dev.trellis.protocol.control.RelayMap;
 import dev.trellis.protocol.net.IpLiterals;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
+import java.net.SocketException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -25,7 +27,8 @@ import java.util.function.Supplier;
  * Watches the node's network and keeps its paths current: runs netcheck when the relay map
  * arrives or changes, when a relay connection drops, when local addresses change (polled every
  * second) and every 30 s; then sets the home relay, this node's endpoints (local addresses plus
- * what STUN saw) and its {@link NetInfo}, and tells its owner when what peers must know changed.
+ * what STUN saw, plus the gateway's port mapping when a {@link PortMapper} holds one) and its
+ * {@link NetInfo}, and tells its owner when what peers must know changed.
  */
 final class NetworkMonitor implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("trellis.daemon.network");
@@ -41,6 +44,8 @@ final class NetworkMonitor implements AutoCloseable {
     private RelayMap relayMap = RelayMap.EMPTY;
     private boolean wanted;
     private boolean closed;
+    private boolean republish;
+    private volatile PortMapper portMapper;
     private List<InetSocketAddress> lastLocal = List.of();
     private volatile List<InetSocketAddress> endpoints = List.of();
     private volatile NetInfo netInfo;
@@ -60,6 +65,39 @@ final class NetworkMonitor implements AutoCloseable {
         this.changed = Objects.requireNonNull(changed);
         paths.onRelayDown(region -> requestNetcheck());
         thread = Thread.ofVirtual().name("trellis-network-monitor").start(this::run);
+    }
+
+    /**
+     * Asks the default gateway (PCP or NAT-PMP) to forward a public port to UDP {@code port}; the
+     * mapped address joins the endpoints, and is published again whenever it changes. Without a
+     * willing gateway nothing happens (quietly). The mapping is deleted on {@link #close()}.
+     */
+    void startPortMapping(int port) {
+        try {
+            PortMapper mapper = PortMapper.start(port, mapped -> portMappingChanged());
+            synchronized (lock) {
+                if (closed) {
+                    mapper.close();
+                    return;
+                }
+                portMapper = mapper;
+            }
+        } catch (SocketException e) {
+            LOG.log(System.Logger.Level.WARNING, "no port mapping: cannot open its socket: " + e.getMessage());
+        }
+    }
+
+    Optional<InetSocketAddress> portMapping() {
+        PortMapper mapper = portMapper;
+        return mapper == null ? Optional.empty() : mapper.mapped();
+    }
+
+    /** The mapping changed: publish the endpoints again (no netcheck needed). */
+    private void portMappingChanged() {
+        synchronized (lock) {
+            republish = true;
+            lock.notifyAll();
+        }
     }
 
     RelayConnections relays() {
@@ -120,12 +158,13 @@ final class NetworkMonitor implements AutoCloseable {
         while (true) {
             RelayMap map;
             boolean check;
+            boolean again;
             synchronized (lock) {
                 if (closed) {
                     return;
                 }
                 try {
-                    if (!wanted) {
+                    if (!wanted && !republish) {
                         lock.wait(POLL.toMillis());
                     }
                 } catch (InterruptedException e) {
@@ -137,6 +176,8 @@ final class NetworkMonitor implements AutoCloseable {
                 map = relayMap;
                 check = wanted;
                 wanted = false;
+                again = republish;
+                republish = false;
             }
             try {
                 List<InetSocketAddress> local = localAddresses.get();
@@ -150,6 +191,10 @@ final class NetworkMonitor implements AutoCloseable {
                         paths.setLocalEndpoints(local);
                         paths.networkChanged();
                         relays.reconnectAll();
+                        PortMapper mapper = portMapper;
+                        if (mapper != null) {
+                            mapper.refresh(); // perhaps another gateway
+                        }
                     }
                     lastLocal = local;
                     check = true;
@@ -162,6 +207,9 @@ final class NetworkMonitor implements AutoCloseable {
                     apply(netcheck.run(map), local);
                 } else if (check) {
                     apply(null, local);
+                } else if (again) {
+                    // the port mapping changed: the last measurement still holds
+                    apply(map.regions().isEmpty() ? null : report, local);
                 }
             } catch (InterruptedException e) {
                 return;
@@ -173,6 +221,7 @@ final class NetworkMonitor implements AutoCloseable {
 
     private void apply(NetReport r, List<InetSocketAddress> local) {
         Set<InetSocketAddress> all = new LinkedHashSet<>(local);
+        portMapping().ifPresent(all::add);
         NetInfo info = null;
         if (r != null) {
             report = r;
@@ -220,5 +269,9 @@ final class NetworkMonitor implements AutoCloseable {
             lock.notifyAll();
         }
         thread.interrupt();
+        PortMapper mapper = portMapper;
+        if (mapper != null) {
+            mapper.close();
+        }
     }
 }

@@ -77,10 +77,23 @@ public final class WgEngine implements Engine {
     public WgEngine(Device device, FilteringTun tun, FlowTable flows, FilterCounters counters, Router router,
             String ifname, Clock clock, MagicDns dns, OsDnsConfigurator os, PathBind paths, RelayConnections relays,
             Netcheck netcheck) {
+        this(device, tun, flows, counters, router, ifname, clock, dns, os, paths, relays, netcheck, false);
+    }
+
+    /**
+     * @param portMapping whether to ask the default gateway (PCP/NAT-PMP) to map the WireGuard port
+     *     and announce the mapped address as an endpoint
+     */
+    public WgEngine(Device device, FilteringTun tun, FlowTable flows, FilterCounters counters, Router router,
+            String ifname, Clock clock, MagicDns dns, OsDnsConfigurator os, PathBind paths, RelayConnections relays,
+            Netcheck netcheck, boolean portMapping) {
         this.device = device;
         this.paths = paths;
         this.monitor = new NetworkMonitor(paths, relays, netcheck, this::interfaceEndpoints,
                 () -> networkListener.run());
+        if (portMapping && device.listenPort() > 0) {
+            monitor.startPortMapping(device.listenPort());
+        }
         this.magicDns = dns;
         this.dns = new DnsManager(dns, os);
         this.tun = tun;

@@ -38,6 +38,8 @@ public final class NatLab implements AutoCloseable {
   public static final int COORDINATOR_PORT = 8080;
   public static final int RELAY_PORT = 8443;
   public static final int STUN_PORT = 3478;
+  /** {@link PlainStun} in the internet router, for miniupnpd ({@link Nat#EDM_PMP}). */
+  static final int PLAIN_STUN_PORT = 3479;
   /** The relay regions; region R's relay is at 198.19.(1+R).2. */
   public static final List<Integer> REGIONS = List.of(1, 2);
   /** The interface of every host; NAT routers have {@link #WAN_IF} and {@link #LAN_IF}. */
@@ -68,6 +70,7 @@ public final class NatLab implements AutoCloseable {
   private Path relayMap;
   private int nextLink = FIRST_HOST_LINK;
   private AccessLinks links;
+  private dev.trellis.lab.BackgroundProcess plainStun;
 
   private NatLab(Path logDir, Path tmp) {
     this.logDir = logDir;
@@ -157,6 +160,9 @@ public final class NatLab implements AutoCloseable {
       Netns natNs = own(Netns.create(namespace("n-" + name)));
       Wiring.attach(internet, natNs, link, WAN_IF);
       Wiring.natRouter(natNs, ns, link, nat);
+      if (nat == Nat.EDM_PMP) {
+        startMiniupnpd(name, natNs, link);
+      }
       host = new NatHost(name, nat, link, ns, natNs, publicAddress(link, 2), lanAddress(link, 2));
     }
     synchronized (hosts) {
@@ -194,6 +200,48 @@ public final class NatLab implements AutoCloseable {
     host.node(node);
     node.startDaemon();
     return node;
+  }
+
+  /**
+   * Runs miniupnpd in the NAT namespace (stopped with it) and waits until it serves PCP/NAT-PMP with
+   * port forwarding enabled, which needs {@link PlainStun}'s answer (started with the first).
+   */
+  private void startMiniupnpd(String name, Netns natNs, int link) {
+    if (LabHost.onPath("miniupnpd").isEmpty() && !Files.isExecutable(Path.of("/usr/sbin/miniupnpd"))) {
+      throw new AssertionError("a port-mapping NAT needs miniupnpd: apt-get install -y miniupnpd-iptables");
+    }
+    synchronized (this) {
+      if (plainStun == null) {
+        List<String> command = new ArrayList<>(NatProbe.javaCommand(PlainStun.class));
+        command.add(Integer.toString(PLAIN_STUN_PORT));
+        plainStun = internet.spawn("plain-stun", logDir.resolve("plain-stun.log"), Map.of(),
+            command.toArray(String[]::new));
+      }
+    }
+    String stunHost = publicAddress(link, 1); // the router's side of the NAT's link
+    dev.trellis.lab.Await.until("PlainStun in the internet router to listen", Duration.ofSeconds(20),
+        () -> plainStun.output(), out -> {
+          if (!plainStun.isAlive()) {
+            throw new AssertionError("PlainStun exited: " + plainStun.outputTail(20));
+          }
+          return out.contains("PlainStun listening");
+        });
+    Path conf = tmp.resolve("miniupnpd-" + name + ".conf");
+    try {
+      Files.writeString(conf, Wiring.miniupnpdConfig(link, stunHost, PLAIN_STUN_PORT));
+    } catch (IOException e) {
+      throw new LabException("cannot write " + conf + ": " + e.getMessage(), e);
+    }
+    // -d: foreground, logging to stderr; its own pid file, as two NATs run one each
+    var process = natNs.spawn("miniupnpd " + name, logDir.resolve("miniupnpd-" + name + ".log"), Map.of(),
+        "/usr/sbin/miniupnpd", "-d", "-f", conf.toString(), "-P", tmp.resolve("miniupnpd-" + name + ".pid").toString());
+    dev.trellis.lab.Await.until("miniupnpd in " + natNs.name() + " to map ports", Duration.ofSeconds(20), () -> {
+      String out = process.output();
+      if (!process.isAlive() || out.contains("Port forwarding is now disabled") || out.contains("is impossible")) {
+        throw new AssertionError("miniupnpd in " + natNs.name() + " will not map ports:\n" + process.outputTail(30));
+      }
+      return out.contains("Port forwarding is now enabled") && out.contains("Listening for NAT-PMP/PCP");
+    }, ready -> ready);
   }
 
   public NatHost host(String name) {

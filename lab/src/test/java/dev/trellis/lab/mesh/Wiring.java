@@ -48,6 +48,34 @@ final class Wiring {
       command.addAll(rule);
       natNs.execOk(command.toArray(String[]::new));
     }
+    for (List<String> rule : nat.miniupnpdChains(NatLab.WAN_IF)) {
+      List<String> command = new ArrayList<>(List.of("iptables-legacy", "-w"));
+      command.addAll(rule);
+      natNs.execOk(command.toArray(String[]::new));
+    }
+  }
+
+  /**
+   * The configuration of a {@link Nat#EDM_PMP} router's miniupnpd: PCP and NAT-PMP on the LAN
+   * side only, no UPnP; a host may map only its own address (secure mode), ports 1024+. The WAN
+   * address is in 198.18.0.0/15, which miniupnpd counts as reserved and would refuse to map on;
+   * asking a relay's STUN server shows it is the router's own public address (the same port from
+   * four sockets), which miniupnpd accepts.
+   */
+  static String miniupnpdConfig(int link, String stunHost, int stunPort) {
+    return String.join("\n",
+        "ext_ifname=" + NatLab.WAN_IF,
+        "listening_ip=" + NatLab.LAN_IF,
+        "enable_natpmp=yes",
+        "enable_upnp=no",
+        "secure_mode=yes",
+        "system_uptime=no",
+        "ext_perform_stun=yes",
+        "ext_stun_host=" + stunHost,
+        "ext_stun_port=" + stunPort,
+        "allow 1024-65535 " + LAN + link + ".0/24 1024-65535",
+        "deny 0-65535 0.0.0.0/0 0-65535",
+        "");
   }
 
   static void forwarding(Netns ns) {
