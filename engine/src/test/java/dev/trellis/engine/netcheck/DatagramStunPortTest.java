@@ -3,6 +3,7 @@ package dev.trellis.engine.netcheck;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.trellis.engine.testing.Await;
 import dev.trellis.protocol.stun.StunServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;

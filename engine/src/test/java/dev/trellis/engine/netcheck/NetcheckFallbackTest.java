@@ -8,6 +8,7 @@ import static dev.trellis.engine.netcheck.NetcheckTest.start;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.trellis.engine.testing.Await;
 import dev.trellis.protocol.control.RelayMap;
 import dev.trellis.protocol.stun.TransactionId;
 import java.io.IOException;

@@ -5,6 +5,7 @@ import static dev.trellis.engine.netcheck.Maps.region;
 import static dev.trellis.engine.netcheck.Maps.relay;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.trellis.engine.testing.Await;
 import dev.trellis.protocol.control.RelayMap;
 import dev.trellis.protocol.stun.StunServer;
 import java.net.InetSocketAddress;

@@ -1,5 +1,6 @@
 package dev.trellis.engine.netcheck;
 
+import dev.trellis.engine.testing.Await;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;

@@ -27,7 +27,6 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.TestWatcher;
 
@@ -58,13 +57,7 @@ class NatLabTest {
   private Map<String, ProbeReport> firstProbes;
 
   @RegisterExtension
-  final TestWatcher report = new TestWatcher() {
-    @Override
-    public void testFailed(ExtensionContext context, Throwable cause) {
-      System.out.println("---- NAT lab after the failure of " + context.getDisplayName() + " ----\n"
-          + (lab == null ? "no lab" : lab.diagnostics()));
-    }
-  };
+  final TestWatcher report = NatPairs.diagnosticsOnFailure(() -> lab);
 
   @BeforeAll
   void startLab() {

@@ -1,15 +1,15 @@
 package dev.trellis.lab.mesh;
 
+import static dev.trellis.lab.mesh.NatPairs.awaitPath;
+import static dev.trellis.lab.mesh.NatPairs.direct;
+import static dev.trellis.lab.mesh.NatPairs.peerOf;
+import static dev.trellis.lab.mesh.NatPairs.relayed;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.trellis.lab.Await;
 import dev.trellis.lab.ExecResult;
-import dev.trellis.lab.LabHost;
-import dev.trellis.lab.StaleLabCleaner;
 import dev.trellis.protocol.localapi.PeerStatus;
 import java.time.Duration;
 import java.util.List;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -18,7 +18,6 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.TestWatcher;
 
@@ -33,81 +32,37 @@ import org.junit.jupiter.api.extension.TestWatcher;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class NatTraversalEndToEndTest {
-  /** JVMs starting on a loaded 2-core machine; only a failure waits this long. */
-  private static final Duration SETTLE = Duration.ofSeconds(60);
+  private static final Duration SETTLE = NatPairs.SETTLE;
   /** A path that should go direct does within this (discovery rounds are 5 s apart; it takes one). */
   private static final Duration TO_DIRECT = Duration.ofSeconds(20);
-  private static final long TRANSFER_BYTES = 1 << 20;
 
+  private NatPairs pairs;
   private NatLab lab;
-  private String key;
   private int nextPort = 5001;
 
   @RegisterExtension
-  final TestWatcher report = new TestWatcher() {
-    @Override
-    public void testFailed(ExtensionContext context, Throwable cause) {
-      System.out.println("---- NAT lab after the failure of " + context.getDisplayName() + " ----\n"
-          + (lab == null ? "no lab" : lab.diagnostics()));
-    }
-  };
+  final TestWatcher report = NatPairs.diagnosticsOnFailure(() -> lab);
 
   @BeforeAll
   void startLab() {
-    LabHost.requireReady();
-    StaleLabCleaner.cleanOnce();
-    lab = NatLab.start(Mesh.logDirFor(NatTraversalEndToEndTest.class));
-    lab.coordinator().createUser("alice");
-    key = lab.coordinator().preAuthKey("alice", true, false);
+    pairs = NatPairs.start(NatTraversalEndToEndTest.class);
+    lab = pairs.lab();
   }
 
   @AfterAll
   void stopLab() {
-    if (lab != null) {
-      lab.close();
+    if (pairs != null) {
+      pairs.close();
     }
   }
 
-  /** Two nodes, up and in each other's map. */
   private List<MeshNode> pair(String a, Nat natA, String b, Nat natB) {
-    MeshNode x = lab.addNode(a, natA);
-    MeshNode y = lab.addNode(b, natB);
-    List<MeshNode> both = List.of(x, y);
-    Parallel.each(both, MeshNode::awaitDaemon);
-    Parallel.each(both, n -> n.up(key));
-    Await.until(a + " and " + b + " to list each other", SETTLE, () -> peerOf(x, y) != null && peerOf(y, x) != null,
-        ok -> ok);
-    return both;
+    return pairs.pair(a, natA, b, natB);
   }
 
-  private static PeerStatus peerOf(MeshNode viewer, MeshNode peer) {
-    return viewer.localApiStatus().peer().values().stream().filter(p -> peer.hostname().equals(p.hostName()))
-        .findFirst().orElse(null);
-  }
-
-  /** Pings {@code to} from {@code from} (ignoring loss) until {@code from}'s status of {@code to} passes. */
-  private static PeerStatus awaitPath(MeshNode from, MeshNode to, String what, Duration deadline,
-      Predicate<PeerStatus> done) {
-    return Await.until(from.hostname() + "'s path to " + to.hostname() + " to be " + what, deadline, () -> {
-      from.netns().exec(Duration.ofSeconds(5), "ping", "-n", "-c", "1", "-W", "1", to.ipv4());
-      return peerOf(from, to);
-    }, p -> p != null && done.test(p));
-  }
-
-  private static boolean direct(PeerStatus p) {
-    return p.curAddr() != null && !p.curAddr().isEmpty();
-  }
-
-  private static boolean relayed(PeerStatus p) {
-    return !direct(p) && p.relay() != null && p.relay().startsWith("lab");
-  }
-
-  /** A ping each way and a checksummed TCP transfer each way. */
   private void assertConnected(MeshNode a, MeshNode b) {
-    a.ping(b.ipv4(), Duration.ofSeconds(20));
-    b.ping(a.ipv4(), Duration.ofSeconds(20));
-    TcpTransfer.transfer(a, b, nextPort++, TRANSFER_BYTES, lab.logDir(), Duration.ofSeconds(120));
-    TcpTransfer.transfer(b, a, nextPort++, TRANSFER_BYTES, lab.logDir(), Duration.ofSeconds(120));
+    pairs.assertConnected(a, b, nextPort);
+    nextPort += 2;
   }
 
   private void report(String event, Object... keyValues) {
@@ -118,18 +73,18 @@ class NatTraversalEndToEndTest {
   @Order(1)
   void bothPublicGoDirect() {
     List<MeshNode> n = pair("pub1a", Nat.NONE, "pub1b", Nat.NONE);
-    PeerStatus p = awaitPath(n.get(0), n.get(1), "direct", TO_DIRECT, NatTraversalEndToEndTest::direct);
+    PeerStatus p = awaitPath(n.get(0), n.get(1), "direct", TO_DIRECT, NatPairs::direct);
     assertThat(p.curAddr()).isEqualTo(lab.host("pub1b").publicAddress() + ":41641");
     assertConnected(n.get(0), n.get(1));
-    awaitPath(n.get(1), n.get(0), "direct", TO_DIRECT, NatTraversalEndToEndTest::direct);
+    awaitPath(n.get(1), n.get(0), "direct", TO_DIRECT, NatPairs::direct);
   }
 
   @Test
   @Order(2)
   void oneBehindAnEasyNatGoesDirect() {
     List<MeshNode> n = pair("eim2a", Nat.EIM, "pub2b", Nat.NONE);
-    awaitPath(n.get(0), n.get(1), "direct", TO_DIRECT, NatTraversalEndToEndTest::direct);
-    PeerStatus back = awaitPath(n.get(1), n.get(0), "direct", TO_DIRECT, NatTraversalEndToEndTest::direct);
+    awaitPath(n.get(0), n.get(1), "direct", TO_DIRECT, NatPairs::direct);
+    PeerStatus back = awaitPath(n.get(1), n.get(0), "direct", TO_DIRECT, NatPairs::direct);
     assertThat(back.curAddr()).as("the public node sees the NAT's address").startsWith(
         lab.host("eim2a").publicAddress() + ":");
     assertConnected(n.get(0), n.get(1));
@@ -150,7 +105,7 @@ class NatTraversalEndToEndTest {
         .contains("via " + lab.host("eim3b").publicAddress() + ":");
     assertThat(ping.stdout()).doesNotContain("direct connection not established");
     report("nat_eim_eim_time_to_direct", "ms", toDirectMs, "pongs", pongs.size(), "first", pongs.getFirst());
-    assertThat(awaitPath(a, b, "direct", TO_DIRECT, NatTraversalEndToEndTest::direct).curAddr())
+    assertThat(awaitPath(a, b, "direct", TO_DIRECT, NatPairs::direct).curAddr())
         .startsWith(lab.host("eim3b").publicAddress() + ":");
     assertConnected(a, b);
   }
@@ -194,7 +149,7 @@ class NatTraversalEndToEndTest {
     MeshNode a = n.get(0);
     MeshNode b = n.get(1);
     assertConnected(a, b);
-    String home = awaitPath(b, a, "relayed", SETTLE, NatTraversalEndToEndTest::relayed).relay();
+    String home = awaitPath(b, a, "relayed", SETTLE, NatPairs::relayed).relay();
     int region = Integer.parseInt(home.substring("lab".length()));
     String other = "lab" + (region == 1 ? 2 : 1);
     long stopped = System.nanoTime();
@@ -216,8 +171,8 @@ class NatTraversalEndToEndTest {
     List<MeshNode> n = pair("pub7a", Nat.NONE, "pub7b", Nat.NONE);
     MeshNode a = n.get(0);
     MeshNode b = n.get(1);
-    awaitPath(b, a, "direct", TO_DIRECT, NatTraversalEndToEndTest::direct);
-    awaitPath(a, b, "direct", TO_DIRECT, NatTraversalEndToEndTest::direct);
+    awaitPath(b, a, "direct", TO_DIRECT, NatPairs::direct);
+    awaitPath(a, b, "direct", TO_DIRECT, NatPairs::direct);
     String moved = lab.changeAddress("pub7a");
     long changed = System.nanoTime();
     Duration took = b.ping(a.ipv4(), Duration.ofSeconds(10));

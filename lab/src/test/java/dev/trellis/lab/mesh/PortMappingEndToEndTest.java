@@ -1,14 +1,13 @@
 package dev.trellis.lab.mesh;
 
+import static dev.trellis.lab.mesh.NatPairs.awaitPath;
+import static dev.trellis.lab.mesh.NatPairs.direct;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.trellis.lab.Await;
-import dev.trellis.lab.LabHost;
-import dev.trellis.lab.StaleLabCleaner;
 import dev.trellis.protocol.localapi.PeerStatus;
 import java.time.Duration;
 import java.util.List;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -17,7 +16,6 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.TestWatcher;
 
@@ -31,65 +29,31 @@ import org.junit.jupiter.api.extension.TestWatcher;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PortMappingEndToEndTest {
-  private static final Duration SETTLE = Duration.ofSeconds(60);
+  private static final Duration SETTLE = NatPairs.SETTLE;
   private static final Duration TO_DIRECT = Duration.ofSeconds(30);
-  private static final long TRANSFER_BYTES = 1 << 20;
   private static final String WG_PORT = "41641";
 
+  private NatPairs pairs;
   private NatLab lab;
-  private String key;
 
   @RegisterExtension
-  final TestWatcher report = new TestWatcher() {
-    @Override
-    public void testFailed(ExtensionContext context, Throwable cause) {
-      System.out.println("---- NAT lab after the failure of " + context.getDisplayName() + " ----\n"
-          + (lab == null ? "no lab" : lab.diagnostics()));
-    }
-  };
+  final TestWatcher report = NatPairs.diagnosticsOnFailure(() -> lab);
 
   @BeforeAll
   void startLab() {
-    LabHost.requireReady();
-    StaleLabCleaner.cleanOnce();
-    lab = NatLab.start(Mesh.logDirFor(PortMappingEndToEndTest.class));
-    lab.coordinator().createUser("alice");
-    key = lab.coordinator().preAuthKey("alice", true, false);
+    pairs = NatPairs.start(PortMappingEndToEndTest.class);
+    lab = pairs.lab();
   }
 
   @AfterAll
   void stopLab() {
-    if (lab != null) {
-      lab.close();
+    if (pairs != null) {
+      pairs.close();
     }
   }
 
   private List<MeshNode> pair(String a, String b, String... daemonArgs) {
-    MeshNode x = lab.addNode(a, Nat.EDM_PMP, daemonArgs);
-    MeshNode y = lab.addNode(b, Nat.EDM_PMP, daemonArgs);
-    List<MeshNode> both = List.of(x, y);
-    Parallel.each(both, MeshNode::awaitDaemon);
-    Parallel.each(both, n -> n.up(key));
-    Await.until(a + " and " + b + " to list each other", SETTLE, () -> peerOf(x, y) != null && peerOf(y, x) != null,
-        ok -> ok);
-    return both;
-  }
-
-  private static PeerStatus peerOf(MeshNode viewer, MeshNode peer) {
-    return viewer.localApiStatus().peer().values().stream().filter(p -> peer.hostname().equals(p.hostName()))
-        .findFirst().orElse(null);
-  }
-
-  private static PeerStatus awaitPath(MeshNode from, MeshNode to, String what, Duration deadline,
-      Predicate<PeerStatus> done) {
-    return Await.until(from.hostname() + "'s path to " + to.hostname() + " to be " + what, deadline, () -> {
-      from.netns().exec(Duration.ofSeconds(5), "ping", "-n", "-c", "1", "-W", "1", to.ipv4());
-      return peerOf(from, to);
-    }, p -> p != null && done.test(p));
-  }
-
-  private static boolean direct(PeerStatus p) {
-    return p.curAddr() != null && !p.curAddr().isEmpty();
+    return pairs.pair(a, Nat.EDM_PMP, b, Nat.EDM_PMP, daemonArgs);
   }
 
   /** miniupnpd's DNAT rules on the host's NAT router (legacy iptables, where miniupnpd writes them). */
@@ -98,10 +62,7 @@ class PortMappingEndToEndTest {
   }
 
   private void assertConnected(MeshNode a, MeshNode b, int port) {
-    a.ping(b.ipv4(), Duration.ofSeconds(20));
-    b.ping(a.ipv4(), Duration.ofSeconds(20));
-    TcpTransfer.transfer(a, b, port, TRANSFER_BYTES, lab.logDir(), Duration.ofSeconds(120));
-    TcpTransfer.transfer(b, a, port + 1, TRANSFER_BYTES, lab.logDir(), Duration.ofSeconds(120));
+    pairs.assertConnected(a, b, port);
   }
 
   @Test
@@ -117,8 +78,8 @@ class PortMappingEndToEndTest {
       Measurements.report(PortMappingEndToEndTest.class, "miniupnpd_mapping", "host", host,
           "rules", rules.strip().replace('\n', '|'));
     }
-    PeerStatus ab = awaitPath(a, b, "direct", TO_DIRECT, PortMappingEndToEndTest::direct);
-    PeerStatus ba = awaitPath(b, a, "direct", TO_DIRECT, PortMappingEndToEndTest::direct);
+    PeerStatus ab = awaitPath(a, b, "direct", TO_DIRECT, NatPairs::direct);
+    PeerStatus ba = awaitPath(b, a, "direct", TO_DIRECT, NatPairs::direct);
     assertThat(ab.curAddr()).as("a reaches b at b's mapped port").isEqualTo(lab.host("pmp1b").publicAddress() + ":"
         + WG_PORT);
     assertThat(ba.curAddr()).as("b reaches a at a's mapped port").isEqualTo(lab.host("pmp1a").publicAddress() + ":"
