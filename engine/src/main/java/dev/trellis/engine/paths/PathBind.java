@@ -216,6 +216,7 @@ public final class PathBind implements Bind, RelayTransport.Inbound {
     public void networkChanged() {
         byKey.values().forEach(PeerPath::networkChanged);
         byAddr.clear();
+        observedVaryingMapping = false; // a new network's NAT may behave otherwise
     }
 
     /**
