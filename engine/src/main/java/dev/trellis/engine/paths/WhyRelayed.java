@@ -35,9 +35,9 @@ final class WhyRelayed {
             return "the peer announced no endpoints to try";
         }
         if (mine || peers) {
-            return (mine ? "this node's" : "the peer's") + " NAT maps by destination (a \"hard\" NAT) and "
-                    + unanswered + " direct pings got no answer; a direct path needs the other side to be "
-                    + "reachable without a NAT";
+            return (mine ? "this node's" : "the peer's") + " NAT maps by destination (a \"hard\" NAT)"
+                    + (unanswered > 0 ? " and " + unanswered + " direct pings got no answer" : "")
+                    + "; a direct path needs the other side to be reachable without a NAT";
         }
         if (unanswered > 0) {
             return unanswered + " direct pings to " + candidates + " addresses got no answer: a firewall between "
