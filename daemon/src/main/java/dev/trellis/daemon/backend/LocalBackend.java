@@ -166,14 +166,9 @@ public final class LocalBackend implements AutoCloseable {
         java.util.Map<String, Double> latency = new java.util.TreeMap<>();
         r.regionLatency().forEach((id, d) -> latency.put(Integer.toString(id), d.toNanos() / 1e9));
         return new dev.trellis.protocol.localapi.NetcheckReport(r.udp(), r.globalV6() != null,
-                r.globalV4() == null ? null : endpointText(r.globalV4()),
-                r.globalV6() == null ? null : endpointText(r.globalV6()), r.mappingVariesByDestIp(), r.preferredRegion(),
+                r.globalV4() == null ? null : dev.trellis.protocol.net.IpLiterals.formatEndpoint(r.globalV4()),
+                r.globalV6() == null ? null : dev.trellis.protocol.net.IpLiterals.formatEndpoint(r.globalV6()), r.mappingVariesByDestIp(), r.preferredRegion(),
                 latency, r.describe(map));
-    }
-
-    private static String endpointText(java.net.InetSocketAddress a) {
-        String h = dev.trellis.protocol.net.IpLiterals.format(a.getAddress().getAddress());
-        return (h.contains(":") ? "[" + h + "]" : h) + ":" + a.getPort();
     }
 
     /** The relay map of the current netmap (empty without one). */
@@ -222,10 +217,8 @@ public final class LocalBackend implements AutoCloseable {
                     null, 0, null, local);
         }
         String endpoint = engine.status().peers().stream().filter(p -> p.publicKey().equals(who.node().key()))
-                .findFirst().flatMap(p -> p.endpoint()).map(e -> {
-                    String h = dev.trellis.protocol.net.IpLiterals.format(e.getAddress().getAddress());
-                    return (h.contains(":") ? "[" + h + "]" : h) + ":" + e.getPort();
-                }).orElse(null);
+                .findFirst().flatMap(p -> p.endpoint()).map(dev.trellis.protocol.net.IpLiterals::formatEndpoint)
+                .orElse(null);
         return new PingResult(ip, nodeIp, name, null, rtt.get().toNanos() / 1e9, endpoint, 0, null, local);
     }
 
@@ -239,9 +232,8 @@ public final class LocalBackend implements AutoCloseable {
             var reply = pending.get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
             double secs = reply.latency().toNanos() / 1e9;
             if (reply.direct() != null) {
-                String h = dev.trellis.protocol.net.IpLiterals.format(reply.direct().getAddress().getAddress());
-                return new PingResult(ip, nodeIp, name, null, secs, (h.contains(":") ? "[" + h + "]" : h) + ":"
-                        + reply.direct().getPort(), 0, null, false);
+                return new PingResult(ip, nodeIp, name, null, secs,
+                        dev.trellis.protocol.net.IpLiterals.formatEndpoint(reply.direct()), 0, null, false);
             }
             String code = relayMap().region(reply.relayRegion()).map(r -> r.code()).orElse(null);
             return new PingResult(ip, nodeIp, name, null, secs, null, reply.relayRegion(), code, false);

@@ -9,11 +9,9 @@ import dev.trellis.engine.portmap.PortMapper;
 import dev.trellis.protocol.control.NetInfo;
 import dev.trellis.protocol.control.RelayMap;
 import dev.trellis.protocol.net.IpLiterals;
-import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -126,12 +124,7 @@ final class NetworkMonitor implements AutoCloseable {
     }
 
     List<String> endpoints() {
-        List<String> out = new ArrayList<>();
-        for (InetSocketAddress a : endpoints) {
-            String host = IpLiterals.format(a.getAddress().getAddress());
-            out.add((a.getAddress() instanceof Inet6Address ? "[" + host + "]" : host) + ":" + a.getPort());
-        }
-        return out;
+        return endpoints.stream().map(IpLiterals::formatEndpoint).toList();
     }
 
     NetInfo netInfo() {

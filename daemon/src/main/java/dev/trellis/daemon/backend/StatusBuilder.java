@@ -62,9 +62,7 @@ final class StatusBuilder {
         boolean active = handshake != null && Duration.between(handshake, now).compareTo(ACTIVE_WINDOW) < 0;
         String curAddr = null;
         if (active && wg.endpoint().isPresent()) {
-            var ep = wg.endpoint().get();
-            String host = IpLiterals.format(ep.getAddress().getAddress());
-            curAddr = (host.contains(":") ? "[" + host + "]" : host) + ":" + ep.getPort();
+            curAddr = IpLiterals.formatEndpoint(wg.endpoint().get());
         }
         String hostName = n.hostinfo() != null && n.hostinfo().hostname() != null ? n.hostinfo().hostname() : n.name();
         String os = n.hostinfo() == null ? null : n.hostinfo().os();
@@ -84,11 +82,7 @@ final class StatusBuilder {
         if (path == null) {
             return p;
         }
-        String cur = null;
-        if (path.direct() != null) {
-            String host = IpLiterals.format(path.direct().getAddress().getAddress());
-            cur = (host.contains(":") ? "[" + host + "]" : host) + ":" + path.direct().getPort();
-        }
+        String cur = path.direct() == null ? null : IpLiterals.formatEndpoint(path.direct());
         String relay = path.relayRegion() <= 0 ? ""
                 : map.relayMap().region(path.relayRegion()).map(r -> r.code()).orElse(Integer.toString(path.relayRegion()));
         double latency = path.latency() == null ? 0 : path.latency().toNanos() / 1e9;

@@ -207,12 +207,7 @@ public final class WgEngine implements Engine {
         if (!measured.isEmpty()) {
             return measured;
         }
-        List<String> out = new ArrayList<>();
-        for (InetSocketAddress a : interfaceEndpoints()) {
-            String text = IpLiterals.format(a.getAddress().getAddress());
-            out.add((a.getAddress() instanceof Inet6Address ? "[" + text + "]" : text) + ":" + a.getPort());
-        }
-        return out;
+        return interfaceEndpoints().stream().map(IpLiterals::formatEndpoint).toList();
     }
 
     /** This node's usable interface addresses, each with the WireGuard port. */

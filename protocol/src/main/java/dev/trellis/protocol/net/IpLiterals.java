@@ -71,6 +71,17 @@ public final class IpLiterals {
         }
     }
 
+    /** {@code ip:port}, or {@code [ip6]:port}, the address in its canonical text form. */
+    public static String formatEndpoint(InetSocketAddress endpoint) {
+        StringBuilder sb = new StringBuilder(48);
+        try {
+            appendEndpoint(endpoint, sb);
+        } catch (IOException e) {
+            throw new AssertionError("a StringBuilder does not fail", e);
+        }
+        return sb.toString();
+    }
+
     public static void appendEndpoint(InetSocketAddress endpoint, Appendable out) throws IOException {
         byte[] raw = endpoint.getAddress().getAddress();
         if (raw.length == 16) {

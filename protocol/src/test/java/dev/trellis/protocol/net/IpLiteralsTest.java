@@ -49,6 +49,14 @@ class IpLiteralsTest {
     }
 
     @Test
+    void endpointsAreFormattedWithBracketsForIpv6Only() throws Exception {
+        assertThat(IpLiterals.formatEndpoint(new java.net.InetSocketAddress(InetAddress.getByName("198.18.0.1"), 41641)))
+                .isEqualTo("198.18.0.1:41641");
+        assertThat(IpLiterals.formatEndpoint(new java.net.InetSocketAddress(InetAddress.getByName("2001:db8:0:0:0:0:0:2"), 1)))
+                .isEqualTo("[2001:db8::2]:1");
+    }
+
+    @Test
     void printedAddressesReadBackAndAgreeWithTheJdk() throws Exception {
         Random random = new Random(5952);
         for (int i = 0; i < 20_000; i++) {
