@@ -1,7 +1,7 @@
 package dev.trellis.cli;
 
-import dev.trellis.cli.localapi.LocalApi;
-import dev.trellis.cli.localapi.UnixSocketLocalApi;
+import dev.trellis.protocol.localapi.client.LocalApi;
+import dev.trellis.protocol.localapi.client.UnixSocketLocalApi;
 import java.io.PrintWriter;
 import java.nio.charset.Charset;
 import java.nio.file.Path;

@@ -1,10 +1,10 @@
 package dev.trellis.cli;
 
-import dev.trellis.cli.localapi.DaemonNotRunningException;
-import dev.trellis.cli.localapi.LocalApiErrorException;
-import dev.trellis.cli.localapi.LocalApiIoException;
-import dev.trellis.cli.localapi.LocalApiTimeoutException;
-import dev.trellis.cli.localapi.PermissionDeniedException;
+import dev.trellis.protocol.localapi.client.DaemonNotRunningException;
+import dev.trellis.protocol.localapi.client.LocalApiErrorException;
+import dev.trellis.protocol.localapi.client.LocalApiIoException;
+import dev.trellis.protocol.localapi.client.LocalApiTimeoutException;
+import dev.trellis.protocol.localapi.client.PermissionDeniedException;
 import dev.trellis.protocol.localapi.ErrorCode;
 
 /** Turns every failure into its exit code and its one line for stderr. */

@@ -1,9 +1,9 @@
 package dev.trellis.cli;
 
-import dev.trellis.cli.localapi.LocalApi;
-import dev.trellis.cli.localapi.LocalApiException;
-import dev.trellis.cli.localapi.LocalApiTimeoutException;
-import dev.trellis.cli.localapi.WatchStream;
+import dev.trellis.protocol.localapi.client.LocalApi;
+import dev.trellis.protocol.localapi.client.LocalApiException;
+import dev.trellis.protocol.localapi.client.LocalApiTimeoutException;
+import dev.trellis.protocol.localapi.client.WatchStream;
 import dev.trellis.protocol.localapi.BackendState;
 import dev.trellis.protocol.localapi.Notify;
 import dev.trellis.protocol.localapi.Options;

@@ -1,6 +1,6 @@
 package dev.trellis.cli;
 
-import dev.trellis.cli.localapi.LocalApi;
+import dev.trellis.protocol.localapi.client.LocalApi;
 import dev.trellis.protocol.localapi.LocalApiPaths;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;

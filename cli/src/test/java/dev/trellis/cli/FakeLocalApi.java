@@ -1,10 +1,10 @@
 package dev.trellis.cli;
 
-import dev.trellis.cli.localapi.DaemonNotRunningException;
-import dev.trellis.cli.localapi.LocalApi;
-import dev.trellis.cli.localapi.LocalApiException;
-import dev.trellis.cli.localapi.LocalApiTimeoutException;
-import dev.trellis.cli.localapi.WatchStream;
+import dev.trellis.protocol.localapi.client.DaemonNotRunningException;
+import dev.trellis.protocol.localapi.client.LocalApi;
+import dev.trellis.protocol.localapi.client.LocalApiException;
+import dev.trellis.protocol.localapi.client.LocalApiTimeoutException;
+import dev.trellis.protocol.localapi.client.WatchStream;
 import dev.trellis.protocol.localapi.LocalApiJson;
 import dev.trellis.protocol.localapi.MaskedPrefs;
 import dev.trellis.protocol.localapi.Notify;
@@ -111,7 +111,7 @@ final class FakeLocalApi implements LocalApi {
     public dev.trellis.protocol.localapi.NetcheckReport netcheck() throws LocalApiException {
         call("netcheck");
         if (netcheck == null) {
-            throw new dev.trellis.cli.localapi.LocalApiErrorException(409, "not-ready", "no relay map yet", "/localapi/v0/netcheck");
+            throw new dev.trellis.protocol.localapi.client.LocalApiErrorException(409, "not-ready", "no relay map yet", "/localapi/v0/netcheck");
         }
         return netcheck;
     }

@@ -2,12 +2,12 @@ package dev.trellis.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.trellis.cli.localapi.DaemonNotRunningException;
-import dev.trellis.cli.localapi.LocalApiErrorException;
-import dev.trellis.cli.localapi.LocalApiException;
-import dev.trellis.cli.localapi.LocalApiIoException;
-import dev.trellis.cli.localapi.LocalApiTimeoutException;
-import dev.trellis.cli.localapi.PermissionDeniedException;
+import dev.trellis.protocol.localapi.client.DaemonNotRunningException;
+import dev.trellis.protocol.localapi.client.LocalApiErrorException;
+import dev.trellis.protocol.localapi.client.LocalApiException;
+import dev.trellis.protocol.localapi.client.LocalApiIoException;
+import dev.trellis.protocol.localapi.client.LocalApiTimeoutException;
+import dev.trellis.protocol.localapi.client.PermissionDeniedException;
 import dev.trellis.protocol.localapi.ErrorCode;
 import dev.trellis.protocol.localapi.MaskedPrefs;
 import java.io.PrintWriter;

@@ -6,8 +6,8 @@ import static dev.trellis.protocol.localapi.BackendState.STARTING;
 import static dev.trellis.protocol.localapi.BackendState.STOPPED;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.trellis.cli.localapi.DaemonNotRunningException;
-import dev.trellis.cli.localapi.PermissionDeniedException;
+import dev.trellis.protocol.localapi.client.DaemonNotRunningException;
+import dev.trellis.protocol.localapi.client.PermissionDeniedException;
 import dev.trellis.protocol.localapi.BackendState;
 import dev.trellis.protocol.localapi.ErrorCode;
 import dev.trellis.protocol.localapi.Notify;

@@ -1,13 +1,13 @@
 package dev.trellis.cli;
 
-import static dev.trellis.cli.localapi.CannedServer.chunk;
-import static dev.trellis.cli.localapi.CannedServer.response;
-import static dev.trellis.cli.localapi.CannedServer.write;
+import static dev.trellis.protocol.localapi.client.CannedServer.chunk;
+import static dev.trellis.protocol.localapi.client.CannedServer.response;
+import static dev.trellis.protocol.localapi.client.CannedServer.write;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.trellis.cli.localapi.CannedServer;
-import dev.trellis.cli.localapi.UnixSocketLocalApi;
+import dev.trellis.protocol.localapi.client.CannedServer;
+import dev.trellis.protocol.localapi.client.UnixSocketLocalApi;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;

@@ -2,7 +2,7 @@ package dev.trellis.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.trellis.cli.localapi.LocalApiErrorException;
+import dev.trellis.protocol.localapi.client.LocalApiErrorException;
 import dev.trellis.protocol.localapi.ErrorCode;
 import dev.trellis.protocol.localapi.NetMapNode;
 import dev.trellis.protocol.localapi.UserProfile;

@@ -1,4 +1,4 @@
-package dev.trellis.cli.localapi;
+package dev.trellis.protocol.localapi.client;
 
 /**
  * Nobody serves the socket: it does not exist, refuses connections (a stale socket file), or the

@@ -1,4 +1,4 @@
-package dev.trellis.cli.localapi;
+package dev.trellis.protocol.localapi.client;
 
 /**
  * The caller may not use the socket (EACCES on connect) or this request (HTTP 403).

@@ -1,4 +1,4 @@
-package dev.trellis.cli.localapi;
+package dev.trellis.protocol.localapi.client;
 
 /** The daemon did not answer (or notify) in time. */
 public final class LocalApiTimeoutException extends LocalApiException {

@@ -1,4 +1,4 @@
-package dev.trellis.cli.localapi;
+package dev.trellis.protocol.localapi.client;
 
 import dev.trellis.protocol.http.StreamingResult;
 import dev.trellis.protocol.localapi.LocalApiJson;

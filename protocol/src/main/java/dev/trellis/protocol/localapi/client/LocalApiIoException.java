@@ -1,4 +1,4 @@
-package dev.trellis.cli.localapi;
+package dev.trellis.protocol.localapi.client;
 
 /**
  * The connection broke mid-request, or the reply was not a LocalAPI reply (malformed HTTP or

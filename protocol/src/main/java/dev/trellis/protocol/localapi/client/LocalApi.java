@@ -1,4 +1,4 @@
-package dev.trellis.cli.localapi;
+package dev.trellis.protocol.localapi.client;
 
 import dev.trellis.protocol.localapi.MaskedPrefs;
 import dev.trellis.protocol.localapi.Options;
@@ -8,7 +8,7 @@ import dev.trellis.protocol.localapi.Status;
 import dev.trellis.protocol.localapi.WhoIsResponse;
 
 /**
- * The LocalAPI calls the CLI makes, one method per request (see
+ * The LocalAPI calls its clients (the CLI, the desktop app) make, one method per request (see
  * {@link dev.trellis.protocol.localapi.LocalApiPaths}). Every method either returns the daemon's
  * successful answer or throws a {@link LocalApiException} subtype saying why not; none retries.
  */

@@ -1,4 +1,4 @@
-package dev.trellis.cli.localapi;
+package dev.trellis.protocol.localapi.client;
 
 import java.io.IOException;
 import java.net.SocketTimeoutException;
@@ -65,7 +65,7 @@ final class ReadTimer {
 
     private static ScheduledThreadPoolExecutor createTimer() {
         ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1,
-                Thread.ofPlatform().daemon().name("trellis-cli-read-timer").factory());
+                Thread.ofPlatform().daemon().name("trellis-localapi-read-timer").factory());
         // Nearly every alarm is cancelled because its read finished: drop it at once.
         timer.setRemoveOnCancelPolicy(true);
         return timer;

@@ -1,4 +1,4 @@
-package dev.trellis.cli.localapi;
+package dev.trellis.protocol.localapi.client;
 
 /**
  * Why a LocalAPI call failed. The subtypes are the cases a user can act on differently; the

@@ -1,8 +1,8 @@
-package dev.trellis.cli.localapi;
+package dev.trellis.protocol.localapi.client;
 
-import static dev.trellis.cli.localapi.CannedServer.chunk;
-import static dev.trellis.cli.localapi.CannedServer.response;
-import static dev.trellis.cli.localapi.CannedServer.write;
+import static dev.trellis.protocol.localapi.client.CannedServer.chunk;
+import static dev.trellis.protocol.localapi.client.CannedServer.response;
+import static dev.trellis.protocol.localapi.client.CannedServer.write;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
