@@ -23,8 +23,8 @@ public final class NotificationPolicy {
         List<Notice> out = new ArrayList<>();
         TrayState before = last;
         TrayState after = v.state();
-        if (after == TrayState.CONNECTING && before != null) {
-            return out; // in between: the state after tells
+        if (after == TrayState.CONNECTING) {
+            return out; // in between (or not known yet): the state after it tells
         }
         last = after;
         boolean wasUp = before == TrayState.CONNECTED || before == TrayState.WARNING;

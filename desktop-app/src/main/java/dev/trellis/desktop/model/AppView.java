@@ -90,7 +90,7 @@ public record AppView(TrayState state, String statusLine, String tooltip, String
                         : "This device's key expires in " + Formats.duration(left) + ": log in again to renew it");
             }
         }
-        for (PeerView p : peers) {
+        for (PeerView p : b == BackendState.RUNNING ? peers : List.<PeerView>of()) {
             if (p.path() == PeerView.PathKind.RELAYED && p.active() && p.relayReason() != null) {
                 warnings.add(p.name() + " is only reachable through relay " + p.relay() + ": " + p.relayReason());
             }
@@ -153,7 +153,7 @@ public record AppView(TrayState state, String statusLine, String tooltip, String
         }
         PeerView v = PeerView.of(me, st.user());
         List<String> addrs = v.addresses().isEmpty() && !st.tailscaleIps().isEmpty()
-                ? st.tailscaleIps().stream().map(java.net.InetAddress::getHostAddress).toList()
+                ? st.tailscaleIps().stream().map(a -> dev.trellis.protocol.net.IpLiterals.format(a.getAddress())).toList()
                 : v.addresses();
         String server = s.prefs() != null ? s.prefs().controlUrl() : null;
         return new SelfView(v.name(), v.dnsName(), addrs, server, v.user(), v.userDisplayName(), v.os(),

@@ -2,8 +2,8 @@ package dev.trellis.desktop.model;
 
 import dev.trellis.protocol.localapi.PeerStatus;
 import dev.trellis.protocol.localapi.UserProfile;
+import dev.trellis.protocol.net.IpLiterals;
 import java.net.Inet4Address;
-import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -94,7 +94,7 @@ public record PeerView(
                 : p.hostName() != null ? p.hostName() : p.id();
         List<String> addrs = p.tailscaleIps().stream()
                 .sorted((a, b) -> Boolean.compare(!(a instanceof Inet4Address), !(b instanceof Inet4Address)))
-                .map(InetAddress::getHostAddress).toList();
+                .map(a -> IpLiterals.format(a.getAddress())).toList();
         PathKind kind;
         if (p.curAddr() != null && !p.curAddr().isEmpty()) {
             kind = PathKind.DIRECT;
