@@ -152,9 +152,13 @@ final class IconPainter {
             }
         }
 
-        /** The corner badges: about half the icon, in the bottom-right corner. */
+        /**
+         * The corner badges: about half the icon, in the bottom-right corner; an odd number of
+         * pixels, so the badge's centre is a pixel's centre and its one-pixel strokes stay sharp.
+         */
         private double badgeSize() {
-            return Math.max(7, Math.round(s * 0.52));
+            long b = Math.max(7, Math.round(s * 0.52));
+            return b % 2 == 0 ? b + 1 : b;
         }
 
         private void cut(Shape shape, double width) {
@@ -208,9 +212,10 @@ final class IconPainter {
             badgeDisc(RED, RED_RIM);
             double b = badgeSize();
             double cx = s - b / 2;
-            double k = b * 0.2;
+            double k = Math.max(2, Math.round(b * 0.22)); // whole pixels: the diagonals stay sharp
             g.setColor(Color.WHITE);
-            g.setStroke(new BasicStroke((float) Math.max(1.2, b * 0.14), BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
+            g.setStroke(new BasicStroke((float) Math.max(1, Math.round(b * 0.14)), BasicStroke.CAP_ROUND,
+                    BasicStroke.JOIN_ROUND));
             g.draw(new Line2D.Double(cx - k, cx - k, cx + k, cx + k));
             g.draw(new Line2D.Double(cx - k, cx + k, cx + k, cx - k));
         }

@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
@@ -75,6 +76,17 @@ public final class AwtTray implements Tray {
 
     private final ActionDispatcher dispatcher;
     private final int iconSize;
+    private volatile boolean closed;
+    /** The icon is in AWT's list and a tray runs; written on the event thread. */
+    private volatile boolean docked;
+    /** How many times a queued update was applied (written on the event thread); for tests of coalescing. */
+    private volatile int applies;
+
+    private final Object lock = new Object();
+    // guarded by lock: what update() asked for last, and whether an apply() is queued for it
+    private Shown wanted;
+    private boolean applyQueued;
+
     // event thread only
     /**
      * AWT's one SystemTray, kept because {@link SystemTray#getSystemTray()} throws while no tray
@@ -87,13 +99,6 @@ public final class AwtTray implements Tray {
     private final Map<TrayState, Image> images = new EnumMap<>(TrayState.class);
     private final PropertyChangeListener trayWatcher = this::trayChanged;
     private TrayState shownState;
-    /** How many times a queued update was applied; for tests of coalescing. */
-    private volatile int applies;
-    // guarded by this
-    private Shown wanted;
-    private boolean applyQueued;
-    private volatile boolean closed;
-    private volatile boolean docked;
 
     private AwtTray(TrayOptions options, ActionDispatcher dispatcher, int iconSize) {
         this.dispatcher = dispatcher;
@@ -145,23 +150,29 @@ public final class AwtTray implements Tray {
             }
         });
         try {
-            return opened.get(options.openTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            try {
+                return opened.get(options.openTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                if (opened.cancel(false)) { // the event thread will close the icon if it docks later
+                    throw new TrayUnavailableException("the XEmbed tray on " + display()
+                            + " did not take the icon within " + options.openTimeout().toMillis() + " ms");
+                }
+                return opened.get(); // it finished just now, one way or the other
+            }
         } catch (ExecutionException e) {
             dispatcher.close();
             throw new TrayUnavailableException("the XEmbed tray on " + display() + " did not take the icon: "
                     + e.getCause().getMessage(), e.getCause());
-        } catch (TimeoutException e) {
-            dispatcher.close();
-            if (!opened.cancel(false)) {
-                return opened.resultNow(); // it docked just now
-            }
-            throw new TrayUnavailableException("the XEmbed tray on " + display() + " did not take the icon within "
-                    + options.openTimeout().toMillis() + " ms");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            if (!opened.cancel(false) && opened.state() == Future.State.SUCCESS) {
+                opened.resultNow().close();
+            }
             dispatcher.close();
-            opened.cancel(false);
             throw new TrayUnavailableException("interrupted while the XEmbed tray took the icon");
+        } catch (TrayUnavailableException e) {
+            dispatcher.close();
+            throw e;
         }
     }
 
@@ -239,8 +250,8 @@ public final class AwtTray implements Tray {
     @Override
     public void update(TrayState state, String tooltip, List<MenuEntry> menu) {
         Shown next = new Shown(Objects.requireNonNull(state, "state"), Objects.requireNonNull(tooltip, "tooltip"),
-                List.copyOf(menu));
-        synchronized (this) {
+                List.copyOf(Objects.requireNonNull(menu, "menu")));
+        synchronized (lock) {
             if (closed || next.equals(wanted)) {
                 return;
             }
@@ -256,7 +267,7 @@ public final class AwtTray implements Tray {
     /** On the event thread: shows the latest state asked for, touching only what differs. */
     private void apply() {
         Shown s;
-        synchronized (this) {
+        synchronized (lock) {
             s = wanted;
             applyQueued = false;
         }
@@ -292,7 +303,7 @@ public final class AwtTray implements Tray {
      */
     @Override
     public void close() {
-        synchronized (this) {
+        synchronized (lock) {
             if (closed) {
                 return;
             }

@@ -18,11 +18,12 @@ public interface TrayProvider {
      *
      * <p>Contract: returns an {@link Tray#available() available} tray of this {@link #kind()}, which
      * calls {@code onAction} as {@link Tray} describes (an {@link ActionDispatcher} does that). May
-     * block, at most {@link TrayOptions#openTimeout()}, while the desktop accepts the icon; must not
-     * be called on the AWT event thread or the JavaFX application thread. When the desktop has no
-     * such tray it throws {@link TrayUnavailableException} with the reason, having released
+     * block, at most {@link TrayOptions#openTimeout()}, while the desktop accepts the icon;
+     * {@link Trays} calls it on a thread of its own, never the AWT or JavaFX thread, and gives up
+     * on it (closing the tray it returns late) {@link Trays#OPEN_GRACE} after that. When the desktop
+     * has no such tray it throws {@link TrayUnavailableException} with the reason, having released
      * whatever it took (a bus connection, an AWT icon). Anything else it throws is treated the same
-     * way by {@link Trays}, but is a bug.
+     * way by Trays, but is a bug.
      */
     Tray open(TrayOptions options, Consumer<Action> onAction) throws TrayUnavailableException;
 }

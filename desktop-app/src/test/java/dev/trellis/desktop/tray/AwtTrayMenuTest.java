@@ -60,8 +60,9 @@ class AwtTrayMenuTest extends XembedTrayTest {
         X11.Win sub = Await.until("the Network devices submenu", TIMEOUT, () -> X11.windows().stream()
                 .filter(w -> w.parent() == 0 && w.name().startsWith("sun-awt-X11-XMenu") && X11.viewable(w.id()))
                 .findFirst(), () -> X11.windows().toString());
+        X11.xdotool(PARK); // off the submenu: no row highlighted in the picture
         OpenMenu subMenu = awaitRows(sub, rows(peers));
-        screenshot("tray-menu-devices.png", open.window(), sub);
+        screenshot("tray-menu-devices.png", open.window(), subMenu.window());
 
         subMenu.click(rowOf(peers, "peer:" + Fixtures.SERVER + ":addr"));
         assertThat(nextClick().action()).isEqualTo(Action.copy("100.64.0.2"));

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
@@ -22,7 +23,7 @@ class TraysTest {
     static final class FakeTray implements Tray {
         final String kind;
         final boolean available;
-        boolean closed;
+        volatile boolean closed;
 
         FakeTray(String kind, boolean available) {
             this.kind = kind;
@@ -61,7 +62,7 @@ class TraysTest {
 
         final String kind;
         final Opener opener;
-        int calls;
+        volatile int calls;
 
         FakeProvider(String kind, Opener opener) {
             this.kind = kind;
@@ -135,6 +136,27 @@ class TraysTest {
                 "xembed: the fake says no",
                 "xembed: opened a sni tray");
         assertThat(unavailable.closed).isTrue();
+    }
+
+    @Test
+    void aProviderThatHangsCostsItsTurnAndItsLateTrayIsClosed() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        FakeTray late = new FakeTray(Tray.SNI, true);
+        FakeProvider hangs = new FakeProvider(Tray.SNI, () -> {
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return late;
+        });
+        TrayOptions quick = TrayOptions.defaults().withOpenTimeout(Duration.ofMillis(50));
+        Tray t = Trays.open(quick, IGNORE, List.of(hangs, refuses(Tray.XEMBED, "no XEmbed tray on display :0")));
+        assertThat(((NoTray) t).attempts()).containsExactly(
+                "sni: did not open within " + quick.openTimeout().plus(Trays.OPEN_GRACE).toMillis() + " ms",
+                "xembed: no XEmbed tray on display :0");
+        release.countDown();
+        Await.until("the late tray to be closed", Duration.ofSeconds(10), () -> late.closed);
     }
 
     @Test
