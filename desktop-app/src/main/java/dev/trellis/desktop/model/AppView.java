@@ -15,15 +15,17 @@ import java.util.List;
  * @param state the tray icon's state
  * @param statusLine one line for the top of the menu and the window, e.g. "Connected as alice@example.com"
  * @param tooltip the tray icon's tooltip: the state and this device's address
- * @param fix what the user can do, when something is wrong (null otherwise)
+ * @param fix what the user can do, when something is wrong (null otherwise); for a daemon that
+ *     can't be used, the command to run
  * @param backend the daemon's state (null when it did not answer)
  * @param self this device (null until logged in and known)
  * @param peers the other devices, by name
  * @param warnings what {@link TrayState#WARNING} is about, one line each
  * @param keyExpiresSoon this device's key expires within {@link #KEY_EXPIRY_WARNING}
+ * @param detail what exactly went wrong, when the daemon could not be used (null otherwise)
  */
 public record AppView(TrayState state, String statusLine, String tooltip, String fix, BackendState backend,
-        SelfView self, List<PeerView> peers, List<String> warnings, boolean keyExpiresSoon) {
+        SelfView self, List<PeerView> peers, List<String> warnings, boolean keyExpiresSoon, String detail) {
 
     /** A key that expires sooner than this is worth a warning and a notification. */
     public static final Duration KEY_EXPIRY_WARNING = Duration.ofDays(7);
@@ -62,8 +64,8 @@ public record AppView(TrayState state, String statusLine, String tooltip, String
 
     private static AppView problem(TrayState state, String line, String detail, String fix) {
         String tooltip = "Trellis: " + line + (detail != null ? "\n" + detail : "");
-        String fullFix = detail == null ? fix : fix == null ? detail : detail + ". " + fix;
-        return new AppView(state, line, tooltip, fullFix, null, null, List.of(), List.of(), false);
+        return new AppView(state, line, tooltip, fix != null ? fix : detail, null, null, List.of(), List.of(), false,
+                detail);
     }
 
     private static String orElse(String a, String b) {
@@ -143,7 +145,7 @@ public record AppView(TrayState state, String statusLine, String tooltip, String
         if (state == TrayState.WARNING) {
             tip.append("\n").append(warnings.size() == 1 ? warnings.getFirst() : warnings.size() + " warnings");
         }
-        return new AppView(state, line, tip.toString(), fix, b, self, peers, warnings, expiresSoon);
+        return new AppView(state, line, tip.toString(), fix, b, self, peers, warnings, expiresSoon, null);
     }
 
     private static SelfView selfOf(Status st, DaemonSnapshot s) {

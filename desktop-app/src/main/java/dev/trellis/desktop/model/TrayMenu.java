@@ -47,20 +47,24 @@ public final class TrayMenu {
         if (v.fix() != null && v.state() != TrayState.CONNECTED && v.state() != TrayState.WARNING) {
             m.add(Item.text("fix", shorten(v.fix(), 80)));
         }
-        m.add(new Separator("sep:actions"));
+        List<MenuEntry> actions = new ArrayList<>();
         if (v.needsLogin()) {
-            m.add(Item.action("login", "Log in…", Action.of(Kind.LOG_IN)));
+            actions.add(Item.action("login", "Log in…", Action.of(Kind.LOG_IN)));
         } else if (v.canConnect()) {
-            m.add(Item.action("connect", "Connect", Action.of(Kind.CONNECT)));
+            actions.add(Item.action("connect", "Connect", Action.of(Kind.CONNECT)));
         } else if (v.canDisconnect()) {
-            m.add(Item.action("disconnect", "Disconnect", Action.of(Kind.DISCONNECT)));
+            actions.add(Item.action("disconnect", "Disconnect", Action.of(Kind.DISCONNECT)));
         }
         SelfView self = v.self();
         if (self != null && v.backend() != null && v.backend() != dev.trellis.protocol.localapi.BackendState.NEEDS_LOGIN) {
             String addr = self.primaryAddress();
             String label = "This device: " + self.name() + (addr != null ? " (" + addr + ")" : "");
-            m.add(addr != null ? Item.action("self", label, Action.copy(addr)) : Item.text("self", label));
-            m.add(new Submenu("peers", "Network devices", peerEntries(v.peers())));
+            actions.add(addr != null ? Item.action("self", label, Action.copy(addr)) : Item.text("self", label));
+            actions.add(new Submenu("peers", "Network devices", peerEntries(v.peers())));
+        }
+        if (!actions.isEmpty()) {
+            m.add(new Separator("sep:actions"));
+            m.addAll(actions);
         }
         m.add(new Separator("sep:app"));
         m.add(Item.action("open", "Open Trellis", Action.of(Kind.OPEN_WINDOW)));

@@ -79,14 +79,14 @@ class TrayMenuTest {
                 .containsExactly("status", "fix", "sep:actions", "connect", "self", "peers", "sep:app", "open",
                         "preferences", "quit");
         assertThat(ids(TrayMenu.build(Fixtures.view(Scenario.UNREACHABLE))))
-                .containsExactly("status", "fix", "sep:actions", "sep:app", "open", "quit");
+                .containsExactly("status", "fix", "sep:app", "open", "quit");
         assertThat(label(TrayMenu.build(Fixtures.view(Scenario.UNREACHABLE)), "fix"))
-                .contains("not running");
+                .contains("systemctl start trellisd");
         assertThat(label(TrayMenu.build(Fixtures.view(Scenario.DENIED)), "status"))
                 .isEqualTo("Trellis refused this user");
         assertThat(ids(TrayMenu.build(Fixtures.view(Scenario.CONNECTING)))).contains("disconnect");
         assertThat(ids(TrayMenu.build(Fixtures.view(Scenario.LOADING))))
-                .containsExactly("status", "sep:actions", "sep:app", "open", "quit");
+                .containsExactly("status", "sep:app", "open", "quit");
         List<MenuEntry> none = TrayMenu.build(Fixtures.view(Scenario.NO_PEERS));
         assertThat(label(none, "peers:none")).isEqualTo("No other devices");
     }
