@@ -142,10 +142,17 @@ final class ItemObject implements StatusNotifierItem, Properties {
         p.put("AttentionIconName", new Variant<>(""));
         p.put("AttentionIconPixmap", new Variant<>(icon, PIXMAPS));
         p.put("AttentionMovieName", new Variant<>(""));
-        p.put("ToolTip", new Variant<>(new ToolTip("", List.of(), TITLE, markup(s.tooltip)), "(sa(iiay)ss)"));
+        p.put("ToolTip", new Variant<>(new ToolTip("", List.of(), TITLE, markup(description(s.tooltip))),
+                "(sa(iiay)ss)"));
         p.put("ItemIsMenu", new Variant<>(false));
         p.put("Menu", new Variant<>(new DBusPath(MenuObject.PATH)));
         return p;
+    }
+
+    /** The tooltip under its title: the app's one-line tooltip without the "Trellis: " the title already says. */
+    static String description(String tooltip) {
+        String prefix = TITLE + ": ";
+        return tooltip.startsWith(prefix) ? tooltip.substring(prefix.length()) : tooltip;
     }
 
     /** The spec's tooltip text is markup (XFCE: Pango; KDE: a subset of HTML): our text is plain. */

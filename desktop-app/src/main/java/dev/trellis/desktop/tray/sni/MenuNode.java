@@ -11,7 +11,7 @@ import java.util.Objects;
  * children, and what a click on it does (null: nothing).
  */
 record MenuNode(int id, Map<String, Object> properties, List<MenuNode> children, Action action) {
-    /** dbusmenu's item types and their defaults, as the spec names them. */
+    /** Property names and values as the dbusmenu spec spells them. */
     static final String TYPE = "type";
     static final String LABEL = "label";
     static final String ENABLED = "enabled";
@@ -22,7 +22,6 @@ record MenuNode(int id, Map<String, Object> properties, List<MenuNode> children,
     MenuNode {
         properties = Map.copyOf(properties);
         children = List.copyOf(children);
-        Objects.requireNonNull(properties);
     }
 
     /** Whether a "clicked" event on this item should run its action. */

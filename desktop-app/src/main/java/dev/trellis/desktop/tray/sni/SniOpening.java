@@ -49,7 +49,17 @@ final class SniOpening {
         DBusConnection connect() throws SniException {
             DBusConnection c;
             try {
-                c = DBusConnectionBuilder.forAddress(busAddress).withShared(false).build();
+                // One connect attempt: dbus-java retries a refused connect every 500 ms up to the
+                // transport timeout (10 s by default), which only delays the answer "no bus there".
+                // One thread for incoming calls: hosts' calls are answered in the order they came.
+                // dbus-java's default pool answers concurrently, and libdbusmenu realizes menu items
+                // in the order the answers arrive: a submenu's child answered before its parent is
+                // dropped ("Children but no menu"), leaving the submenu empty. The answers are quick
+                // reads of immutable snapshots, so one thread is plenty.
+                c = DBusConnectionBuilder.forAddress(busAddress).withShared(false)
+                        .transportConfig().withTimeout(500).back()
+                        .receivingThreadConfig().withMethodCallThreadCount(1).connectionConfig()
+                        .build();
             } catch (DBusException | RuntimeException e) {
                 throw new SniException("cannot connect to the D-Bus session bus at " + busAddress + ": "
                         + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName()), e);

@@ -53,12 +53,14 @@ public final class SniTray implements Tray {
     private final ExecutorService worker;
     private final AtomicInteger registrations = new AtomicInteger();
     private final HostCalls calls = new HostCalls();
+    /** The unique name of the watcher the item last registered with (touched on open's thread, then the worker's). */
+    private volatile String registeredWith = "";
     private volatile boolean closed;
 
-    private SniTray(DBusConnection conn, Consumer<Action> onAction) throws DBusException {
+    private SniTray(DBusConnection conn, DBus bus, Consumer<Action> onAction) {
         this.conn = conn;
         this.onAction = onAction;
-        this.bus = conn.getRemoteObject(DBUS_NAME, DBUS_PATH, DBus.class);
+        this.bus = bus;
         this.busName = "org.kde.StatusNotifierItem-" + ProcessHandle.current().pid() + "-" + INSTANCES.incrementAndGet();
         this.worker = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "trellis-sni-" + busName.substring(busName.lastIndexOf('-') + 1));
@@ -94,23 +96,26 @@ public final class SniTray implements Tray {
     private static Optional<SniTray> start(String busAddress, Consumer<Action> onAction, SniOpening.Deadline d)
             throws SniException {
         DBusConnection c = d.connect();
-        SniTray tray;
+        SniTray tray = null;
         try {
-            tray = new SniTray(c, onAction);
-            if (!Boolean.TRUE.equals(BusCalls.call(c, tray.bus, "NameHasOwner", d.nanos(), WATCHER))) {
+            DBus bus = c.getRemoteObject(DBUS_NAME, DBUS_PATH, DBus.class);
+            if (!Boolean.TRUE.equals(BusCalls.call(c, bus, "NameHasOwner", d.nanos(), WATCHER))) {
                 c.disconnect();
                 return Optional.empty();
             }
-        } catch (DBusException | RuntimeException e) {
-            c.disconnect();
-            throw new SniException("the session bus at " + busAddress + " failed: " + e.getMessage(), e);
-        }
-        try {
+            tray = new SniTray(c, bus, onAction);
             tray.export(d.nanos());
             return Optional.of(tray);
-        } catch (SniException | RuntimeException e) {
-            tray.close();
-            throw e;
+        } catch (SniException | DBusException | RuntimeException e) {
+            if (tray != null) {
+                tray.close();
+            } else {
+                c.disconnect();
+            }
+            if (e instanceof SniException s) {
+                throw s;
+            }
+            throw new SniException("the session bus at " + busAddress + " failed: " + e.getMessage(), e);
         }
     }
 
@@ -144,7 +149,10 @@ public final class SniTray implements Tray {
         } catch (DBusException e) {
             throw new SniException("no " + WATCHER + ": " + e.getMessage(), e);
         }
+        String owner = (String) BusCalls.call(conn, bus, "GetNameOwner", deadline, WATCHER);
         BusCalls.call(conn, watcher, "RegisterStatusNotifierItem", deadline, busName);
+        calls.record(owner, "registered", busName);
+        registeredWith = owner;
         registrations.incrementAndGet();
     }
 
@@ -152,7 +160,12 @@ public final class SniTray implements Tray {
         if (!WATCHER.equals(s.name) || s.newOwner == null || s.newOwner.isEmpty() || closed) {
             return;
         }
+        calls.record(s.getSource(), "NameOwnerChanged", s.name + " " + s.oldOwner + " -> " + s.newOwner);
         run(() -> {
+            // dbus-java may hand the same signal over twice; one registration per watcher is enough
+            if (s.newOwner.equals(registeredWith)) {
+                return;
+            }
             try {
                 register(BusCalls.deadline(CALL_TIMEOUT));
                 LOG.log(Level.DEBUG, "registered {0} with the new {1}", busName, WATCHER);
@@ -264,6 +277,10 @@ public final class SniTray implements Tray {
         }
     }
 
+    /**
+     * Unexports the item and its menu, releases the name (the watcher then drops the item) and
+     * disconnects; at most about a second, more only while dbus-java finishes answering a call.
+     */
     @Override
     public void close() {
         synchronized (this) {
@@ -281,8 +298,12 @@ public final class SniTray implements Tray {
         } catch (SniException | RuntimeException e) {
             LOG.log(Level.DEBUG, "releasing " + busName + ": " + e.getMessage());
         } finally {
-            conn.disconnect();
-            worker.shutdown();
+            worker.shutdown(); // not awaited: close() may run on the worker itself (a "Quit" click)
+            try {
+                conn.disconnect();
+            } catch (RuntimeException e) {
+                LOG.log(Level.DEBUG, "disconnecting: " + e.getMessage());
+            }
         }
     }
 }

@@ -30,7 +30,7 @@ public final class SniTrayProvider {
                 whyNot.append("The desktop has no StatusNotifierItem tray: nothing on the session bus owns "
                         + SniTray.WATCHER + ".");
             }
-            return tray.map(t -> t);
+            return tray.map(Tray.class::cast);
         } catch (SniException e) {
             whyNot.append(e.getMessage());
             return Optional.empty();

@@ -99,7 +99,7 @@ class DbusObjectsTest {
 
     @Test
     void itemPropertiesFollowTheState() {
-        assertThat(item.show(TrayState.CONNECTED, "Connected <as> alice & co")).contains(
+        assertThat(item.show(TrayState.CONNECTED, "Trellis: Connected <as> alice & co")).contains(
                 ItemObject.Changed.ICON, ItemObject.Changed.TOOLTIP);
         Map<String, Variant<?>> p = item.GetAll("org.kde.StatusNotifierItem");
         assertThat(p.get("Category").getValue()).isEqualTo("ApplicationStatus");
@@ -116,10 +116,11 @@ class DbusObjectsTest {
         assertThat(p.get("ToolTip").getSig()).isEqualTo("(sa(iiay)ss)");
         ToolTip tip = (ToolTip) p.get("ToolTip").getValue();
         assertThat(tip.title).isEqualTo("Trellis");
+        // the title says "Trellis"; the description is markup, so the text is escaped
         assertThat(tip.description).isEqualTo("Connected &lt;as&gt; alice &amp; co");
 
-        assertThat(item.show(TrayState.CONNECTED, "Connected <as> alice & co")).isEmpty();
-        assertThat(item.show(TrayState.WARNING, "Connected <as> alice & co")).containsExactlyInAnyOrder(
+        assertThat(item.show(TrayState.CONNECTED, "Trellis: Connected <as> alice & co")).isEmpty();
+        assertThat(item.show(TrayState.WARNING, "Trellis: Connected <as> alice & co")).containsExactlyInAnyOrder(
                 ItemObject.Changed.ICON, ItemObject.Changed.STATUS);
         assertThat(item.GetAll("org.kde.StatusNotifierItem").get("Status").getValue()).isEqualTo("NeedsAttention");
         assertThat(item.show(TrayState.ERROR, "x")).containsExactlyInAnyOrder(
