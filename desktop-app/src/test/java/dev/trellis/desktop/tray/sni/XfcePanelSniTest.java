@@ -16,8 +16,10 @@ import dev.trellis.desktop.tray.sni.StatusNotifierItem.Pixmap;
 import java.awt.Point;
 import java.awt.Rectangle;
 import java.awt.image.BufferedImage;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -30,6 +32,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.extension.TestWatcher;
 
 /**
  * The tray against a real StatusNotifierItem host: xfce4-panel's status tray on this test JVM's
@@ -71,7 +76,30 @@ class XfcePanelSniTest {
                 }
             } finally {
                 bus.close();
+                deleteTree(dir); // kept when a test failed, for the helpers' logs
             }
+        }
+    }
+
+    private static volatile boolean failed;
+
+    @RegisterExtension
+    static final TestWatcher KEEP_LOGS_ON_FAILURE = new TestWatcher() {
+        @Override
+        public void testFailed(ExtensionContext context, Throwable cause) {
+            failed = true;
+            System.err.println("xfce4-panel test logs are kept in " + dir);
+        }
+    };
+
+    private static void deleteTree(Path root) {
+        if (failed || root == null) {
+            return;
+        }
+        try (var paths = Files.walk(root)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // a temp dir left behind is no failure
         }
     }
 
