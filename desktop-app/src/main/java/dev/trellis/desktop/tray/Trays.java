@@ -35,8 +35,7 @@ public final class Trays {
      */
     public static List<TrayProvider> defaultProviders() {
         List<TrayProvider> providers = new ArrayList<>();
-        // TODO(issue 7): the StatusNotifierItem provider goes here, first, when tray.sni lands, e.g.
-        //   providers.add(new dev.trellis.desktop.tray.sni.SniTrayProvider());
+        providers.add(new dev.trellis.desktop.tray.sni.SniTrayProvider());
         providers.add(AwtTray.PROVIDER);
         return List.copyOf(providers);
     }

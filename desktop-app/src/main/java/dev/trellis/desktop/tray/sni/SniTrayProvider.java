@@ -2,17 +2,45 @@ package dev.trellis.desktop.tray.sni;
 
 import dev.trellis.desktop.model.Action;
 import dev.trellis.desktop.tray.Tray;
+import dev.trellis.desktop.tray.TrayOptions;
+import dev.trellis.desktop.tray.TrayProvider;
+import dev.trellis.desktop.tray.TrayUnavailableException;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * The tray chooser's way in (kind "sni"): a StatusNotifierItem tray when the session bus has a
- * host for it, else empty and the reason, in words for the window's banner.
+ * host for it, else the reason, in words for the window's banner.
  */
-public final class SniTrayProvider {
+public final class SniTrayProvider implements TrayProvider {
     public static final String KIND = "sni";
 
-    private SniTrayProvider() {}
+    private final Supplier<String> busAddress;
+
+    /** Uses the session bus of {@code DBUS_SESSION_BUS_ADDRESS}. */
+    public SniTrayProvider() {
+        this(() -> System.getenv("DBUS_SESSION_BUS_ADDRESS"));
+    }
+
+    public SniTrayProvider(Supplier<String> busAddress) {
+        this.busAddress = busAddress;
+    }
+
+    @Override
+    public String kind() {
+        return KIND;
+    }
+
+    @Override
+    public Tray open(TrayOptions options, Consumer<Action> onAction) throws TrayUnavailableException {
+        StringBuilder why = new StringBuilder();
+        Optional<Tray> tray = tryOpen(busAddress.get(), onAction, why);
+        if (tray.isEmpty()) {
+            throw new TrayUnavailableException(why.toString());
+        }
+        return tray.get();
+    }
 
     /**
      * Opens a StatusNotifierItem tray on the session bus at {@code busAddress} (normally
@@ -21,14 +49,13 @@ public final class SniTrayProvider {
      */
     public static Optional<Tray> tryOpen(String busAddress, Consumer<Action> onAction, StringBuilder whyNot) {
         if (busAddress == null || busAddress.isBlank()) {
-            whyNot.append("No D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is not set).");
+            whyNot.append("no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is not set)");
             return Optional.empty();
         }
         try {
             Optional<SniTray> tray = SniTray.open(busAddress, onAction);
             if (tray.isEmpty()) {
-                whyNot.append("The desktop has no StatusNotifierItem tray: nothing on the session bus owns "
-                        + SniTray.WATCHER + ".");
+                whyNot.append("no StatusNotifierItem host: nothing on the session bus owns " + SniTray.WATCHER);
             }
             return tray.map(Tray.class::cast);
         } catch (SniException e) {
