@@ -7,6 +7,7 @@ import javafx.scene.control.Button;
 import javafx.scene.control.Tooltip;
 import javafx.scene.input.KeyCode;
 import javafx.scene.input.KeyEvent;
+import javafx.scene.layout.Region;
 
 /** The window's buttons share these habits: Enter presses them, copy buttons look alike. */
 final class Buttons {
@@ -30,6 +31,7 @@ final class Buttons {
     static Button text(String label, String id, Runnable onPress) {
         Button b = new Button(label);
         b.setMnemonicParsing(true);
+        b.setMinWidth(Region.USE_PREF_SIZE); // text beside a button gives way, the button's label does not
         b.setId(id);
         b.setOnAction(e -> onPress.run());
         return enterFires(b);
@@ -42,6 +44,7 @@ final class Buttons {
     static Button copy(String what, Supplier<String> text, Consumer<Action> actions) {
         Button b = new Button();
         b.setGraphic(Icons.copy());
+        b.setMinWidth(Region.USE_PREF_SIZE);
         b.getStyleClass().addAll("icon-button", "copy-button");
         b.setTooltip(new Tooltip("Copy " + what));
         b.setAccessibleText("Copy " + what);

@@ -26,6 +26,9 @@ import javafx.stage.Stage;
 public final class MainWindow {
     static final double WIDTH = 1000;
     static final double HEIGHT = 640;
+    /** Small enough for a laptop's half screen, large enough that the peer list keeps a few rows. */
+    static final double MIN_WIDTH = 720;
+    static final double MIN_HEIGHT = 540;
     private static final KeyCombination FIND = new KeyCodeCombination(KeyCode.F, KeyCombination.SHORTCUT_DOWN);
 
     private final Stage stage;
@@ -61,8 +64,8 @@ public final class MainWindow {
         scene.getAccelerators().put(FIND, peers::focusSearch);
         stage.setScene(scene);
         stage.setTitle("Trellis");
-        stage.setMinWidth(640);
-        stage.setMinHeight(420);
+        stage.setMinWidth(MIN_WIDTH);
+        stage.setMinHeight(MIN_HEIGHT);
         Styles.shown(statePane, false);
     }
 

@@ -20,37 +20,37 @@ final class PeerColumns {
     private PeerColumns() {}
 
     static List<TableColumn<PeerRow, ?>> all() {
-        TableColumn<PeerRow, PeerRow.Name> name = column("Name", "col-name", PeerRow::nameProperty, 110);
+        TableColumn<PeerRow, PeerRow.Name> name = column("Name", "col-name", PeerRow::nameProperty, 104);
         name.setComparator(PeerRow.BY_NAME);
         name.setCellFactory(c -> new NameCell());
 
-        TableColumn<PeerRow, String> user = column("User", "col-user", PeerRow::userProperty, 146);
+        TableColumn<PeerRow, String> user = column("User", "col-user", PeerRow::userProperty, 138);
         user.setComparator(NaturalOrder.INSTANCE);
         user.setCellFactory(c -> textCell(s -> s, null, ""));
 
-        TableColumn<PeerRow, String> os = column("OS", "col-os", PeerRow::osProperty, 70);
+        TableColumn<PeerRow, String> os = column("OS", "col-os", PeerRow::osProperty, 66);
         os.setComparator(NaturalOrder.INSTANCE);
         os.setCellFactory(c -> textCell(s -> s, null, ""));
 
-        TableColumn<PeerRow, List<String>> address = column("Address", "col-address", PeerRow::addressesProperty, 100);
+        TableColumn<PeerRow, List<String>> address = column("Address", "col-address", PeerRow::addressesProperty, 96);
         address.setComparator(Comparator.comparing(l -> l.isEmpty() ? null : l.getFirst(), NaturalOrder.INSTANCE));
         address.setCellFactory(c -> new AddressCell());
 
-        TableColumn<PeerRow, PeerRow.Seen> seen = column("Last seen", "col-seen", PeerRow::seenProperty, 104);
+        TableColumn<PeerRow, PeerRow.Seen> seen = column("Last seen", "col-seen", PeerRow::seenProperty, 96);
         seen.setComparator(PeerRow.BY_SEEN);
         seen.setCellFactory(c -> new SeenCell());
 
-        TableColumn<PeerRow, PeerRow.Path> path = column("Path", "col-path", PeerRow::pathProperty, 186);
+        TableColumn<PeerRow, PeerRow.Path> path = column("Path", "col-path", PeerRow::pathProperty, 190);
         path.setComparator(PeerRow.BY_PATH);
         path.setCellFactory(c -> new PathCell());
 
-        TableColumn<PeerRow, Duration> latency = column("Latency", "col-latency", PeerRow::latencyProperty, 76);
+        TableColumn<PeerRow, Duration> latency = column("Latency", "col-latency", PeerRow::latencyProperty, 68);
         latency.setComparator(Comparator.nullsLast(Comparator.naturalOrder()));
         latency.setCellFactory(c -> textCell(Formats::latency, "number", "—"));
 
-        TableColumn<PeerRow, Long> rx = column("Received", "col-rx", PeerRow::rxProperty, 84);
+        TableColumn<PeerRow, Long> rx = column("Received", "col-rx", PeerRow::rxProperty, 80);
         rx.setCellFactory(c -> textCell(Formats::bytes, "number", ""));
-        TableColumn<PeerRow, Long> tx = column("Sent", "col-tx", PeerRow::txProperty, 80);
+        TableColumn<PeerRow, Long> tx = column("Sent", "col-tx", PeerRow::txProperty, 76);
         tx.setCellFactory(c -> textCell(Formats::bytes, "number", ""));
         latency.getStyleClass().add("numeric");
         rx.getStyleClass().add("numeric");
@@ -64,7 +64,7 @@ final class PeerColumns {
         c.setId(id);
         c.setCellValueFactory(f -> property.apply(f.getValue()));
         c.setPrefWidth(width);
-        c.setMinWidth(Math.min(width, 56));
+        c.setMinWidth(Math.round(width * 0.6));
         c.setReorderable(false);
         return c;
     }

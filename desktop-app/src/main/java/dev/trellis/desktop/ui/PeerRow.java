@@ -48,6 +48,8 @@ final class PeerRow {
     private final ObjectProperty<Duration> latency = new SimpleObjectProperty<>(this, "latency");
     private final ObjectProperty<Long> rx = new SimpleObjectProperty<>(this, "rx");
     private final ObjectProperty<Long> tx = new SimpleObjectProperty<>(this, "tx");
+    /** What a search looks through, lower case: shown nowhere, but a change must re-filter the row. */
+    private final ObjectProperty<String> searched = new SimpleObjectProperty<>(this, "searched");
     /** Moves once per update that changed anything: the list's extractor watches it, so sorting and filtering see changes. */
     private final ReadOnlyIntegerWrapper version = new ReadOnlyIntegerWrapper(this, "version");
 
@@ -65,47 +67,50 @@ final class PeerRow {
         return view;
     }
 
-    /** Takes {@code v}'s values; true when any shown value changed. */
+    /** Takes {@code v}'s values; true when any shown (or searched) value changed. */
     boolean update(PeerView v, Instant now) {
         if (!v.key().equals(key)) {
             throw new IllegalArgumentException("row " + key + " cannot show peer " + v.key());
         }
-        boolean changed = !v.equals(view);
         view = v;
-        changed |= set(name, new Name(v.name(), v.online()));
+        boolean changed = set(name, new Name(v.name(), v.online()));
         changed |= set(user, userText(v));
         changed |= set(os, v.os());
         changed |= set(addresses, Addresses.canonical(v.addresses()));
-        changed |= set(seen, new Seen(v.online(), v.lastSeen(), v.online() ? "Online" : Formats.ago(v.lastSeen(), now)));
+        // An online peer's last-seen time moves on every poll but shows as "Online": leave it out,
+        // so the row does not change (and re-sort) for nothing.
+        changed |= set(seen, v.online() ? new Seen(true, null, "Online")
+                : new Seen(false, v.lastSeen(), Formats.ago(v.lastSeen(), now)));
         changed |= set(path, pathOf(v));
         changed |= set(latency, v.latency());
         changed |= set(rx, v.rxBytes());
         changed |= set(tx, v.txBytes());
+        changed |= set(searched, searchText(v));
         if (changed) {
             version.set(version.get() + 1);
         }
         return changed;
     }
 
-    /** Whether every word of {@code query} is in the name, DNS name, owner, an address or the OS. */
+    /** Whether every word of {@code query} is in the name, DNS name, owner, an address, the tags or the OS. */
     boolean matches(String query) {
         String q = query == null ? "" : query.strip().toLowerCase(Locale.ROOT);
         if (q.isEmpty()) {
             return true;
         }
-        StringBuilder hay = new StringBuilder();
-        hay.append(view.name()).append('\n').append(Objects.toString(view.dnsName(), "")).append('\n')
-                .append(view.user()).append('\n').append(view.userDisplayName()).append('\n')
-                .append(view.os()).append('\n').append(String.join("\n", view.addresses())).append('\n')
-                .append(String.join("\n", addresses.get())).append('\n')
-                .append(String.join("\n", view.tags()));
-        String h = hay.toString().toLowerCase(Locale.ROOT);
+        String hay = searched.get();
         for (String word : q.split("\\s+")) {
-            if (!h.contains(word)) {
+            if (!hay.contains(word)) {
                 return false;
             }
         }
         return true;
+    }
+
+    private static String searchText(PeerView v) {
+        return String.join("\n", v.name(), Objects.toString(v.dnsName(), ""), v.user(), v.userDisplayName(), v.os(),
+                String.join("\n", v.addresses()), String.join("\n", Addresses.canonical(v.addresses())),
+                String.join("\n", v.tags())).toLowerCase(Locale.ROOT);
     }
 
     Observable[] observables() {

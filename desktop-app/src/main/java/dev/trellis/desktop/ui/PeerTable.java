@@ -22,6 +22,7 @@ import javafx.scene.control.ContextMenu;
 import javafx.scene.control.MenuItem;
 import javafx.scene.control.SelectionMode;
 import javafx.scene.control.SeparatorMenuItem;
+import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableRow;
 import javafx.scene.control.TableView;
 import javafx.scene.input.ContextMenuEvent;
@@ -41,6 +42,9 @@ final class PeerTable extends TableView<PeerRow> {
             new KeyCodeCombination(KeyCode.C, KeyCombination.SHORTCUT_DOWN, KeyCombination.SHIFT_DOWN);
     /** Shift+F10, the menu key's stand-in on keyboards without one. */
     static final KeyCombination MENU_KEY = new KeyCodeCombination(KeyCode.F10, KeyCombination.SHIFT_DOWN);
+
+    /** Room the vertical scroll bar may take (base.css makes it 10 px). */
+    private static final double SCROLL_BAR = 12;
 
     private final Consumer<Action> actions;
     /** Every row; the extractor makes an update of a row re-sort and re-filter it. */
@@ -63,6 +67,7 @@ final class PeerTable extends TableView<PeerRow> {
         setItems(sorted);
         getSortOrder().add(getColumns().getFirst());
         setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
+        widthProperty().addListener(o -> fitColumns());
         getSelectionModel().setSelectionMode(SelectionMode.SINGLE);
         getSelectionModel().selectedItemProperty().addListener((o, old, row) -> {
             if (!changingList) {
@@ -190,6 +195,27 @@ final class PeerTable extends TableView<PeerRow> {
         PeerRow r = selected();
         if (r != null && r.view().dnsName() != null && !r.view().dnsName().isEmpty()) {
             actions.accept(Action.copy(r.view().dnsName()));
+        }
+    }
+
+    /**
+     * A wide table spreads its room over the columns; one too narrow for them scrolls sideways
+     * instead of cutting every value short (a constrained table has no horizontal scroll bar).
+     */
+    private void fitColumns() {
+        double room = getWidth() - snappedLeftInset() - snappedRightInset() - SCROLL_BAR;
+        double needed = getColumns().stream().mapToDouble(TableColumn::getPrefWidth).sum();
+        if (room >= needed && getColumnResizePolicy() != CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN) {
+            setColumnResizePolicy(CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
+        } else if (room < needed && getColumnResizePolicy() != UNCONSTRAINED_RESIZE_POLICY) {
+            setColumnResizePolicy(UNCONSTRAINED_RESIZE_POLICY);
+            for (TableColumn<PeerRow, ?> c : getColumns()) {
+                // A constrained table set the widths itself; setting the preferred width again
+                // is what gives a column back its own width.
+                double w = c.getPrefWidth();
+                c.setPrefWidth(w + 1);
+                c.setPrefWidth(w);
+            }
         }
     }
 

@@ -62,6 +62,9 @@ final class PeersPane extends VBox {
 
         Label title = new Label("Network devices");
         title.getStyleClass().add("section-title");
+        title.setMinWidth(Region.USE_PREF_SIZE);
+        count.setMinWidth(Region.USE_PREF_SIZE);
+        search.setMinWidth(120);
         count.getStyleClass().add("count");
         count.setId("peer-count");
         Region grow = new Region();
@@ -81,6 +84,7 @@ final class PeersPane extends VBox {
         placeholder.getStyleClass().add("placeholder");
         table.setPlaceholder(placeholder);
         VBox.setVgrow(table, Priority.ALWAYS);
+        table.setMinHeight(140);
         list = new VBox(10, toolbar, table);
         VBox.setVgrow(list, Priority.ALWAYS);
 

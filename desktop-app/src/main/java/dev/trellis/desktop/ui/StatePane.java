@@ -88,7 +88,7 @@ final class StatePane extends VBox {
                     + " and reach your other devices.";
             case PROBLEM -> v.fix();
         };
-        body.setText(text == null ? "" : text);
+        body.setText(text == null ? "" : sentence(text));
         Styles.shown(body, text != null);
         String cmd = kind == Kind.PROBLEM ? Commands.find(v.fix()) : null;
         command.setText(cmd == null ? "" : cmd);
@@ -99,6 +99,12 @@ final class StatePane extends VBox {
         hint.setText(hintText == null ? "" : hintText);
         Styles.shown(hint, hintText != null);
         Styles.shown(login, kind == Kind.LOGGED_OUT);
+    }
+
+    /** Ends {@code text} with a full stop, as the daemon's advice comes without one. */
+    private static String sentence(String text) {
+        String t = text.strip();
+        return t.isEmpty() || ".!?…)".indexOf(t.charAt(t.length() - 1)) >= 0 ? t : t + ".";
     }
 
     /**
