@@ -67,14 +67,6 @@ final class Header extends HBox {
         Styles.shown(preferences, v.backend() != null);
     }
 
-    Button primaryButton() {
-        return primary;
-    }
-
-    Button preferencesButton() {
-        return preferences;
-    }
-
     StateIconView icon() {
         return icon;
     }

@@ -144,10 +144,6 @@ public final class MainWindow {
         return statePane;
     }
 
-    DevicePane device() {
-        return device;
-    }
-
     WarningsPane warnings() {
         return warnings;
     }

@@ -6,6 +6,7 @@ import dev.trellis.desktop.model.PeerView;
 import java.time.Instant;
 import java.util.List;
 import java.util.function.Consumer;
+import javafx.geometry.Insets;
 import javafx.geometry.Pos;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
@@ -95,7 +96,7 @@ final class PeersPane extends VBox {
         Button connect = Buttons.text("Connect", "stopped-connect", () -> actions.accept(Action.of(Kind.CONNECT)));
         connect.setMnemonicParsing(false);
         connect.getStyleClass().addAll("accent", "large");
-        VBox.setMargin(connect, new javafx.geometry.Insets(8, 0, 0, 0));
+        VBox.setMargin(connect, new Insets(8, 0, 0, 0));
         stopped = new VBox(8, stoppedTitle, stoppedBody, connect);
         stopped.setId("stopped-note");
         stopped.getStyleClass().addAll("card", "note");

@@ -4,8 +4,8 @@ import dev.trellis.desktop.model.Preferences;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
+import javafx.geometry.Insets;
 import javafx.geometry.Pos;
-import javafx.scene.Node;
 import javafx.scene.Scene;
 import javafx.scene.control.Button;
 import javafx.scene.control.CheckBox;
@@ -76,7 +76,7 @@ public final class PreferencesDialog {
         acceptDns.setSelected(current.acceptDns());
         Label dnsNote = new Label("Reach your devices by name, like laptop.example.trellis.internal");
         dnsNote.getStyleClass().add("field-note");
-        dnsNote.setPadding(new javafx.geometry.Insets(0, 0, 0, 26));
+        dnsNote.setPadding(new Insets(0, 0, 0, 26));
         startAtLogin.setId("start-at-login");
         startAtLogin.setSelected(current.startAtLogin());
         connectOnStart.setId("connect-on-start");
@@ -191,9 +191,5 @@ public final class PreferencesDialog {
         box.getStyleClass().add("confirm");
         Styles.shown(box, false);
         return box;
-    }
-
-    Node root() {
-        return stage.getScene().getRoot();
     }
 }
