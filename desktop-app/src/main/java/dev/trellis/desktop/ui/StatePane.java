@@ -86,7 +86,8 @@ final class StatePane extends VBox {
             case LOADING -> null;
             case LOGGED_OUT -> (v.fix() != null ? v.fix() : "Log in to join your network")
                     + " and reach your other devices.";
-            case PROBLEM -> v.fix();
+            case PROBLEM -> v.detail() != null && v.fix() != null && !v.detail().equals(v.fix())
+                    ? stopped(v.detail()) + " " + v.fix() : v.fix();
         };
         body.setText(text == null ? "" : sentence(text));
         Styles.shown(body, text != null);
@@ -99,6 +100,12 @@ final class StatePane extends VBox {
         hint.setText(hintText == null ? "" : hintText);
         Styles.shown(hint, hintText != null);
         Styles.shown(login, kind == Kind.LOGGED_OUT);
+    }
+
+    /** {@code text} ending in a full stop even after a parenthesis: a detail before the advice. */
+    private static String stopped(String text) {
+        String t = text.strip();
+        return t.isEmpty() || ".!?…".indexOf(t.charAt(t.length() - 1)) >= 0 ? t : t + ".";
     }
 
     /** Ends {@code text} with a full stop, as the daemon's advice comes without one. */

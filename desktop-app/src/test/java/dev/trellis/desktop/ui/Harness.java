@@ -118,7 +118,7 @@ final class Harness {
     /** {@code base} with {@code peers} instead of its own. */
     static AppView withPeers(AppView base, List<PeerView> peers) {
         return new AppView(base.state(), base.statusLine(), base.tooltip(), base.fix(), base.backend(), base.self(),
-                peers, base.warnings(), base.keyExpiresSoon());
+                peers, base.warnings(), base.keyExpiresSoon(), base.detail());
     }
 
     /** {@code n} made-up peers host-01 … host-NN, all relayed via lab1. */

@@ -1,0 +1,56 @@
+package dev.trellis.desktop;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Properties;
+import javafx.application.Application;
+
+/**
+ * {@code trellis-desktop}: parses the command line, then starts JavaFX. It is not the
+ * {@link javafx.application.Application} itself, so it starts from a plain class path.
+ * Exit codes: 0 after Quit, 2 for a bad command line.
+ */
+public final class Main {
+    private Main() {}
+
+    public static void main(String[] args) {
+        String[] special = new String[1];
+        DesktopOptions options;
+        try {
+            options = DesktopOptions.parse(args, System.getenv("TRELLIS_SOCKET"), special);
+        } catch (DesktopOptions.UsageException e) {
+            System.err.println("trellis-desktop: " + e.getMessage() + " (see trellis-desktop --help)");
+            System.exit(2);
+            return;
+        }
+        if ("help".equals(special[0])) {
+            System.out.print(DesktopOptions.USAGE);
+            return;
+        }
+        if ("version".equals(special[0])) {
+            System.out.println("trellis-desktop " + version());
+            return;
+        }
+        if (System.getenv("DISPLAY") == null && System.getenv("WAYLAND_DISPLAY") == null) {
+            System.err.println("trellis-desktop: no display (neither DISPLAY nor WAYLAND_DISPLAY is set): "
+                    + "run it inside your desktop session");
+            System.exit(1);
+            return;
+        }
+        TrellisDesktopApp.configure(options);
+        Application.launch(TrellisDesktopApp.class);
+    }
+
+    static String version() {
+        try (InputStream in = Main.class.getResourceAsStream("version.properties")) {
+            if (in == null) {
+                return "unknown";
+            }
+            Properties p = new Properties();
+            p.load(in);
+            return p.getProperty("version", "unknown");
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+}
