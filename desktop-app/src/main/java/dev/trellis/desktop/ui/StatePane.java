@@ -100,6 +100,8 @@ final class StatePane extends VBox {
         hint.setText(hintText == null ? "" : hintText);
         Styles.shown(hint, hintText != null);
         Styles.shown(login, kind == Kind.LOGGED_OUT);
+        // Enter anywhere in the window logs in while that is the one thing to do.
+        login.setDefaultButton(kind == Kind.LOGGED_OUT);
     }
 
     /** {@code text} ending in a full stop even after a parenthesis: a detail before the advice. */
