@@ -2,7 +2,7 @@ package dev.trellis.desktop;
 
 import dev.trellis.desktop.app.AppController;
 import dev.trellis.desktop.app.DaemonWatcher;
-import dev.trellis.desktop.app.Notice;
+import dev.trellis.desktop.model.Notice;
 import dev.trellis.desktop.app.NotificationPolicy;
 import dev.trellis.desktop.app.StateFile;
 import dev.trellis.desktop.model.Action;

@@ -2,7 +2,7 @@ package dev.trellis.desktop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.trellis.desktop.app.Notice;
+import dev.trellis.desktop.model.Notice;
 import dev.trellis.desktop.model.Action;
 import dev.trellis.desktop.model.MenuEntry;
 import dev.trellis.desktop.model.TrayState;

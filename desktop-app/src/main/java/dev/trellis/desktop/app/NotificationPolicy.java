@@ -1,5 +1,6 @@
 package dev.trellis.desktop.app;
 
+import dev.trellis.desktop.model.Notice;
 import dev.trellis.desktop.model.AppView;
 import dev.trellis.desktop.model.Formats;
 import dev.trellis.desktop.model.TrayState;

@@ -1,6 +1,6 @@
 package dev.trellis.desktop.platform;
 
-import dev.trellis.desktop.app.Notice;
+import dev.trellis.desktop.model.Notice;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;

@@ -1,6 +1,6 @@
 package dev.trellis.desktop.platform;
 
-import dev.trellis.desktop.app.Notice;
+import dev.trellis.desktop.model.Notice;
 import javafx.application.Platform;
 import javafx.geometry.Pos;
 import javafx.util.Duration;

@@ -1,6 +1,6 @@
 package dev.trellis.desktop.platform;
 
-import dev.trellis.desktop.app.Notice;
+import dev.trellis.desktop.model.Notice;
 
 /** Shows a desktop notification. Implementations never throw and never block for long. */
 @FunctionalInterface

@@ -1,5 +1,6 @@
 package dev.trellis.desktop.app;
 
+import dev.trellis.desktop.model.Notice;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.trellis.desktop.testing.Fixtures;

@@ -2,7 +2,7 @@ package dev.trellis.desktop.platform;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.trellis.desktop.app.Notice;
+import dev.trellis.desktop.model.Notice;
 import dev.trellis.desktop.testing.SessionBus;
 import dev.trellis.desktop.testing.Waits;
 import java.nio.file.Path;

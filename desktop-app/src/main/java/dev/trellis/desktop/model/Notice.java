@@ -1,4 +1,4 @@
-package dev.trellis.desktop.app;
+package dev.trellis.desktop.model;
 
 import java.util.Objects;
 
