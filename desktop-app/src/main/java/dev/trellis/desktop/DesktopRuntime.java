@@ -27,6 +27,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.logging.Level;
@@ -52,10 +53,11 @@ public final class DesktopRuntime {
      * @param trayOpener opens the tray (off the FX thread) with the click handler it is given
      * @param notifier null: choose at start (the desktop's notification service, else popups)
      * @param startedAtMillis when the process started (epoch ms), for the "ready in" measurement
+     * @param first a status fetch started before JavaFX was (null: none); shown if it comes first
      */
     public record Parts(LocalApi api, UrlOpener opener, Clock clock, Function<Consumer<Action>, Tray> trayOpener,
             Notifier notifier, AppSettings settings, Autostart autostart, Duration poll, Duration retry,
-            boolean hidden, Path stateFile, long startedAtMillis) {
+            boolean hidden, Path stateFile, long startedAtMillis, CompletableFuture<DaemonSnapshot> first) {
         public Parts {
             Objects.requireNonNull(api);
             Objects.requireNonNull(opener);
@@ -82,6 +84,8 @@ public final class DesktopRuntime {
     private DaemonSnapshot snapshot;
     private boolean connectTried;
     private long readyMillis = -1;
+    private long answerMillis = -1;
+    private long trayMillis = -1;
     private String lastError;
     private boolean stopped;
     private PreferencesDialog preferences;
@@ -134,6 +138,9 @@ public final class DesktopRuntime {
             Tray opened = t;
             Platform.runLater(() -> trayOpened(opened, n));
         });
+        if (parts.first() != null) {
+            parts.first().thenAccept(this::snapshot);
+        }
         watcher.start();
     }
 
@@ -145,6 +152,7 @@ public final class DesktopRuntime {
         tray = t;
         notifier = n;
         trayKnown = true;
+        trayMillis = sinceStart();
         window.setTrayNotice(t.available() ? null : t.unavailableReason());
         if (!t.available() && !stage.isShowing()) {
             stage.show(); // hidden start, but no tray to live in
@@ -159,12 +167,15 @@ public final class DesktopRuntime {
     }
 
     private void apply(DaemonSnapshot s) {
-        if (stopped) {
-            return;
+        if (stopped || snapshot != null && s.at().isBefore(snapshot.at())) {
+            return; // the early fetch, arriving after a fresher one
         }
         snapshot = s;
         view = AppView.of(s, parts.clock().instant());
         window.show(view, parts.clock().instant());
+        if (answerMillis < 0) {
+            answerMillis = sinceStart();
+        }
         showInTray();
         if (notifier != null) {
             for (Notice notice : policy.next(view, parts.clock().instant())) {
@@ -192,11 +203,16 @@ public final class DesktopRuntime {
         if (readyMillis >= 0 || !trayKnown || snapshot == null) {
             return;
         }
-        readyMillis = System.currentTimeMillis() - parts.startedAtMillis();
-        LOG.info(() -> "ready in " + readyMillis + " ms (tray: " + tray.kind() + ", window: "
+        readyMillis = sinceStart();
+        LOG.info(() -> "ready in " + readyMillis + " ms (daemon's answer shown at " + answerMillis + " ms, tray at "
+                + trayMillis + " ms; tray: " + tray.kind() + ", window: "
                 + (stage.isShowing() ? "shown" : "hidden") + ", heap used: "
                 + ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / (1024 * 1024) + " MiB)");
         writeState();
+    }
+
+    private long sinceStart() {
+        return System.currentTimeMillis() - parts.startedAtMillis();
     }
 
     private void writeState() {

@@ -3,6 +3,8 @@ package dev.trellis.desktop;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Properties;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import javafx.application.Application;
 
 /**
@@ -11,6 +13,9 @@ import javafx.application.Application;
  * Exit codes: 0 after Quit, 2 for a bad command line.
  */
 public final class Main {
+    /** dbus-java says "Using transport ..." at INFO on every connection: kept to warnings. */
+    private static final Logger DBUS_LOG = Logger.getLogger("org.freedesktop.dbus");
+
     private Main() {}
 
     public static void main(String[] args) {
@@ -37,6 +42,7 @@ public final class Main {
             System.exit(1);
             return;
         }
+        DBUS_LOG.setLevel(Level.WARNING);
         TrellisDesktopApp.configure(options);
         Application.launch(TrellisDesktopApp.class);
     }

@@ -1,17 +1,21 @@
 package dev.trellis.desktop;
 
+import dev.trellis.desktop.app.DaemonWatcher;
+import dev.trellis.desktop.model.DaemonSnapshot;
 import dev.trellis.desktop.platform.AppSettings;
 import dev.trellis.desktop.platform.Autostart;
 import dev.trellis.desktop.platform.DesktopOpener;
 import dev.trellis.desktop.tray.TrayOptions;
 import dev.trellis.desktop.tray.Trays;
 import dev.trellis.desktop.ui.Themes;
+import dev.trellis.protocol.localapi.client.LocalApi;
 import dev.trellis.protocol.localapi.client.UnixSocketLocalApi;
 import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import javafx.application.Application;
 import javafx.stage.Stage;
 
@@ -23,10 +27,21 @@ public final class TrellisDesktopApp extends Application {
     static final Duration RETRY = Duration.ofSeconds(1);
 
     private static volatile DesktopOptions options;
+    private static volatile LocalApi api;
+    private static volatile CompletableFuture<DaemonSnapshot> first;
     private DesktopRuntime runtime;
 
+    /**
+     * Takes the command line and, while JavaFX starts, asks the daemon for its status on a thread
+     * of its own: the answer, and the JSON codec's warm-up, are then ready with the window.
+     */
     static void configure(DesktopOptions o) {
         options = o;
+        LocalApi a = new UnixSocketLocalApi(o.socket(), Duration.ofSeconds(15), "trellis-desktop/" + Main.version());
+        api = a;
+        first = new CompletableFuture<>();
+        Thread.ofPlatform().daemon().name("trellis-desktop-first-status")
+                .start(() -> first.complete(DaemonWatcher.fetchOnce(a, Clock.systemUTC())));
     }
 
     @Override
@@ -43,9 +58,8 @@ public final class TrellisDesktopApp extends Application {
             trayOptions = trayOptions.withKind(o.tray());
         }
         TrayOptions chosen = trayOptions;
-        String version = Main.version();
         DesktopRuntime.Parts parts = new DesktopRuntime.Parts(
-                new UnixSocketLocalApi(o.socket(), Duration.ofSeconds(15), "trellis-desktop/" + version),
+                api,
                 new DesktopOpener(o.browser(), url -> getHostServices().showDocument(url)),
                 Clock.systemUTC(),
                 onAction -> Trays.open(chosen, onAction),
@@ -53,7 +67,7 @@ public final class TrellisDesktopApp extends Application {
                 AppSettings.atDefaultPlace(),
                 new Autostart(Autostart.defaultFile(), autostartCommand()),
                 POLL, RETRY, o.hidden(), o.stateFile(),
-                ManagementFactory.getRuntimeMXBean().getStartTime());
+                ManagementFactory.getRuntimeMXBean().getStartTime(), first);
         runtime = new DesktopRuntime(stage, parts);
         runtime.start();
     }

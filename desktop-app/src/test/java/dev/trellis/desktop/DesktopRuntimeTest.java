@@ -74,7 +74,7 @@ class DesktopRuntimeTest {
                 }, notices::add, new AppSettings(dir.resolve("desktop.properties")),
                 new Autostart(dir.resolve("autostart/trellis-desktop.desktop"), List.of("/bin/true")),
                 Duration.ofMillis(300), Duration.ofMillis(100), false, dir.resolve("state.json"),
-                System.currentTimeMillis());
+                System.currentTimeMillis(), null);
         runtime = new DesktopRuntime(stage, parts);
         runtime.start();
     }

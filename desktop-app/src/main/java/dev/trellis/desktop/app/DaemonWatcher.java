@@ -169,8 +169,16 @@ public final class DaemonWatcher implements AutoCloseable {
         }
     }
 
-    /** One status and prefs fetch, as a snapshot (a failure is a snapshot too). */
     DaemonSnapshot fetch() {
+        return fetchOnce(api, clock);
+    }
+
+    /**
+     * One status and prefs fetch, as a snapshot (a failure is a snapshot too). The app starts one
+     * before JavaFX does, so the daemon's answer (and the JSON codec's warm-up) is ready by the
+     * time the window is.
+     */
+    public static DaemonSnapshot fetchOnce(LocalApi api, Clock clock) {
         try {
             Status status = api.status();
             Prefs prefs = api.prefs();
