@@ -1,27 +1,17 @@
 package dev.trellis.desktop.model;
 
+import dev.trellis.protocol.text.ByteCounts;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
 
 /** Numbers and times as people read them in the tray and the window. */
 public final class Formats {
-    private static final String[] UNITS = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
-
     private Formats() {}
 
     /** "0 B", "512 B", "1.5 KiB": binary units, one decimal above bytes. */
     public static String bytes(long n) {
-        if (n < 1024) {
-            return Math.max(n, 0) + " B";
-        }
-        double v = n;
-        int unit = 0;
-        while (v >= 1024 && unit < UNITS.length - 1) {
-            v /= 1024;
-            unit++;
-        }
-        return String.format(Locale.ROOT, "%.1f %s", v, UNITS[unit]);
+        return ByteCounts.binary(n);
     }
 
     /** "45 seconds", "3 minutes", "5 hours", "6 days": the largest whole unit. */

@@ -10,9 +10,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.freedesktop.dbus.DBusPath;
-import org.freedesktop.dbus.errors.PropertyReadOnly;
 import org.freedesktop.dbus.errors.UnknownInterface;
-import org.freedesktop.dbus.errors.UnknownProperty;
 import org.freedesktop.dbus.interfaces.Properties;
 import org.freedesktop.dbus.types.Variant;
 
@@ -36,11 +34,13 @@ final class ItemObject implements StatusNotifierItem, Properties {
 
     private final Consumer<Action> onAction;
     private final HostCalls calls;
+    private final ReadOnlyProperties props;
     private volatile Shown shown = new Shown(TrayState.CONNECTING, "");
 
     ItemObject(Consumer<Action> onAction, HostCalls calls) {
         this.onAction = Objects.requireNonNull(onAction, "onAction");
         this.calls = Objects.requireNonNull(calls, "calls");
+        this.props = new ReadOnlyProperties(INTERFACE, calls, this::properties);
     }
 
     /** Shows this state and tooltip; answers what changed (empty: nothing to tell the host). */
@@ -100,25 +100,18 @@ final class ItemObject implements StatusNotifierItem, Properties {
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public <A> A Get(String interfaceName, String propertyName) {
-        calls.record("Get", interfaceName + " " + propertyName);
-        Variant<?> v = properties(interfaceName).get(propertyName);
-        if (v == null) {
-            throw new UnknownProperty("no property " + propertyName + " on " + INTERFACE);
-        }
-        return (A) v;
+        return props.get(interfaceName, propertyName);
     }
 
     @Override
     public <A> void Set(String interfaceName, String propertyName, A value) {
-        throw new PropertyReadOnly("the properties of " + INTERFACE + " are read-only");
+        throw props.readOnly();
     }
 
     @Override
     public Map<String, Variant<?>> GetAll(String interfaceName) {
-        calls.record("GetAll", interfaceName);
-        return properties(interfaceName);
+        return props.getAll(interfaceName);
     }
 
     Map<String, Variant<?>> properties(String interfaceName) {

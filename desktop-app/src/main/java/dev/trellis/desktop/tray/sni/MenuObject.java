@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
 import org.freedesktop.dbus.errors.InvalidMethodArgument;
-import org.freedesktop.dbus.errors.PropertyReadOnly;
 import org.freedesktop.dbus.errors.UnknownInterface;
 import org.freedesktop.dbus.errors.UnknownProperty;
 import org.freedesktop.dbus.interfaces.Properties;
@@ -32,12 +31,14 @@ final class MenuObject implements DbusMenu, Properties {
 
     private final Consumer<Action> onAction;
     private final HostCalls calls;
+    private final ReadOnlyProperties props;
     private final MenuIds ids = new MenuIds();
     private volatile MenuTree tree = MenuTree.empty();
 
     MenuObject(Consumer<Action> onAction, HostCalls calls) {
         this.onAction = Objects.requireNonNull(onAction, "onAction");
         this.calls = Objects.requireNonNull(calls, "calls");
+        this.props = new ReadOnlyProperties(INTERFACE, calls, MenuObject::properties);
     }
 
     /** Shows this menu; answers what the host has to be told. */
@@ -164,25 +165,18 @@ final class MenuObject implements DbusMenu, Properties {
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public <A> A Get(String interfaceName, String propertyName) {
-        calls.record("Get", interfaceName + " " + propertyName);
-        Variant<?> v = properties(interfaceName).get(propertyName);
-        if (v == null) {
-            throw new UnknownProperty("no property " + propertyName + " on " + INTERFACE);
-        }
-        return (A) v;
+        return props.get(interfaceName, propertyName);
     }
 
     @Override
     public <A> void Set(String interfaceName, String propertyName, A value) {
-        throw new PropertyReadOnly("the properties of " + INTERFACE + " are read-only");
+        throw props.readOnly();
     }
 
     @Override
     public Map<String, Variant<?>> GetAll(String interfaceName) {
-        calls.record("GetAll", interfaceName);
-        return properties(interfaceName);
+        return props.getAll(interfaceName);
     }
 
     private static Map<String, Variant<?>> properties(String interfaceName) {

@@ -1,5 +1,6 @@
 package dev.trellis.desktop.tray.sni;
 
+import dev.trellis.desktop.testing.SessionBus;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.trellis.desktop.model.Action;
