@@ -17,7 +17,7 @@ import java.util.List;
  * directory, address and options, as an operator restarting the service would; each start logs
  * to its own file ({@code coordinator-N.log}).
  */
-final class CoordinatorProcess implements AutoCloseable {
+public final class CoordinatorProcess implements AutoCloseable {
   /** A JVM plus schema migrations on a loaded 2-core machine; only a failure waits this long. */
   static final Duration START_TIMEOUT = Duration.ofSeconds(60);
   private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(60);
@@ -49,7 +49,7 @@ final class CoordinatorProcess implements AutoCloseable {
   }
 
   /** The URL nodes log in at. */
-  String url() {
+  public String url() {
     return "http://" + host + ":" + port;
   }
 
@@ -92,12 +92,12 @@ final class CoordinatorProcess implements AutoCloseable {
     return process;
   }
 
-  void createUser(String name) {
+  public void createUser(String name) {
     admin("users", "create", name);
   }
 
   /** A new pre-auth key for {@code user}, giving nodes {@code tags}; a secret, so it never appears in a message. */
-  String preAuthKey(String user, boolean reusable, boolean ephemeral, String... tags) {
+  public String preAuthKey(String user, boolean reusable, boolean ephemeral, String... tags) {
     List<String> args = new ArrayList<>(List.of("preauthkeys", "create", "--user", user, "--expiration", "1h"));
     if (tags.length > 0) {
       args.addAll(List.of("--tags", String.join(",", tags)));

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 /**
  * A Trellis network in namespaces: a hub namespace whose bridge {@code br0} holds 198.18.S.1/24
@@ -61,6 +62,18 @@ public final class Mesh implements AutoCloseable {
    * every coordinator start, or the coordinator's default when null.
    */
   public static Mesh start(Path logDir, int subnet, Duration ephemeralTimeout) {
+    return start(logDir, subnet, ephemeralTimeout, hub -> List.of());
+  }
+
+  /**
+   * {@link #start(Path, int, Duration)} with more {@code trellis-coordinator serve} arguments,
+   * which {@code serveArgs} returns once the hub namespace exists and before the coordinator
+   * starts: there a test can first start what the coordinator needs (e.g. an OpenID provider on
+   * the hub's loopback) and pass its address (e.g. {@code --oidc-issuer URL}). What it starts is
+   * the test's to stop; processes still inside the hub when the mesh closes are killed with it.
+   */
+  public static Mesh start(Path logDir, int subnet, Duration ephemeralTimeout,
+      Function<Netns, List<String>> serveArgs) {
     if (subnet < 0 || subnet > 255) {
       throw new IllegalArgumentException("subnet must be 0..255 (198.18.S.0/24): " + subnet);
     }
@@ -83,7 +96,7 @@ public final class Mesh implements AutoCloseable {
       mesh.hub.execOk("ip", "addr", "add", mesh.hubAddress() + "/24", "dev", "br0");
       mesh.hub.execOk("ip", "link", "set", "br0", "up");
       mesh.coordinator = new CoordinatorProcess(mesh.hub, mesh.tmp.resolve("coordinator"), mesh.hubAddress(),
-          COORDINATOR_PORT, ephemeralTimeout, logDir);
+          COORDINATOR_PORT, ephemeralTimeout, logDir, serveArgs.apply(mesh.hub));
       mesh.own(mesh.coordinator);
       mesh.coordinator.start();
       return mesh;
@@ -100,6 +113,11 @@ public final class Mesh implements AutoCloseable {
   /** Where the coordinator listens: 198.18.S.1 on the hub's bridge. */
   public String hubAddress() {
     return "198.18." + subnet + ".1";
+  }
+
+  /** The hub namespace (its bridge br0 holds {@link #hubAddress()}; the coordinator runs here). */
+  public Netns hub() {
+    return hub;
   }
 
   public CoordinatorProcess coordinator() {

@@ -12,11 +12,11 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * broken fixture and burying the first failure under timeouts. Register it on an instance field
  * with {@code @RegisterExtension} in a {@code PER_CLASS} test.
  */
-final class ScenarioSteps implements BeforeTestExecutionCallback, AfterTestExecutionCallback {
+public final class ScenarioSteps implements BeforeTestExecutionCallback, AfterTestExecutionCallback {
   private final Supplier<String> diagnostics;
   private volatile String failedStep;
 
-  ScenarioSteps(Supplier<String> diagnostics) {
+  public ScenarioSteps(Supplier<String> diagnostics) {
     this.diagnostics = diagnostics;
   }
 

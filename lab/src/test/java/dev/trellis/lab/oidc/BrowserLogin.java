@@ -66,6 +66,16 @@ public final class BrowserLogin {
    */
   public static Result login(URI url, String user, String password, String untilRegex, Duration timeout,
       Path screenshotOnFailure) {
+    return login(url, user, password, untilRegex, timeout, screenshotOnFailure, null);
+  }
+
+  /**
+   * {@link #login(URI, String, String, String, Duration, Path)} with the browser in network
+   * namespace {@code netns} ({@code ip netns exec}; null: this process's), e.g. beside an
+   * {@link OidcProvider} started there, whose 127.0.0.1 is that namespace's loopback.
+   */
+  public static Result login(URI url, String user, String password, String untilRegex, Duration timeout,
+      Path screenshotOnFailure, String netns) {
     if (user == null || user.isEmpty() || password == null || password.isEmpty()) {
       throw new IllegalArgumentException("user and password must not be empty");
     }
@@ -80,7 +90,8 @@ public final class BrowserLogin {
     Path chromium = chromium();
     NodeScripts.ensureInstalled();
     Path log = NodeScripts.newLog("browser-login");
-    List<String> command = new ArrayList<>(List.of(NodeScripts.node().toString(), "login.mjs",
+    List<String> command = new ArrayList<>(NodeScripts.inNetns(netns));
+    command.addAll(List.of(NodeScripts.node().toString(), "login.mjs",
         "--url", url.toString(), "--username", user, "--until", untilRegex,
         "--timeout-ms", Long.toString(timeout.toMillis())));
     if (screenshotOnFailure != null) {

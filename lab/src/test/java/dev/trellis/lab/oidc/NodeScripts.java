@@ -192,6 +192,25 @@ final class NodeScripts {
     return Optional.empty();
   }
 
+  /**
+   * The prefix that runs a command in network namespace {@code netns} ({@code ip netns exec}
+   * execs in place, so the process started is the command itself, pid and all); empty for null.
+   */
+  static List<String> inNetns(String netns) {
+    if (netns == null) {
+      return List.of();
+    }
+    if (!isNamespaceName(netns)) {
+      throw new IllegalArgumentException("not a network namespace name: " + netns);
+    }
+    return List.of("ip", "netns", "exec", netns);
+  }
+
+  /** What {@code ip netns add} accepts as a name, less anything a command line could misread. */
+  static boolean isNamespaceName(String name) {
+    return name.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,62}");
+  }
+
   /** SIGTERM, up to {@code grace} to exit, then SIGKILL for it and every descendant it left. */
   static void killTree(Process process, Duration grace) {
     List<ProcessHandle> descendants = process.descendants().toList();

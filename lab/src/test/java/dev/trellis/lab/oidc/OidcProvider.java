@@ -37,10 +37,13 @@ public final class OidcProvider implements AutoCloseable {
    * How to start the provider. {@code pkceRequired} false lets the client omit PKCE (to test a
    * relying party that does not send it). {@code anyLoopbackPort} registers the client as a native
    * app, whose loopback redirect URIs match on any port (RFC 8252 §7.3): for a relying party whose
-   * port is not known before the provider starts.
+   * port is not known before the provider starts. {@code netns} names a network namespace to run
+   * it in ({@code ip netns exec}), so that its 127.0.0.1 is that namespace's loopback (for a
+   * relying party and a browser inside it), or is null for this process's own.
    */
   public record Settings(String clientId, String clientSecret, List<String> redirectUris,
-      Map<String, String> usersToPasswords, boolean pkceRequired, boolean anyLoopbackPort, Duration startTimeout) {
+      Map<String, String> usersToPasswords, boolean pkceRequired, boolean anyLoopbackPort, Duration startTimeout,
+      String netns) {
     public Settings {
       requireText(clientId, "clientId");
       requireText(clientSecret, "clientSecret");
@@ -65,30 +68,43 @@ public final class OidcProvider implements AutoCloseable {
       if (!startTimeout.isPositive()) {
         throw new IllegalArgumentException("startTimeout must be positive: " + startTimeout);
       }
+      if (netns != null && !NodeScripts.isNamespaceName(netns)) {
+        throw new IllegalArgumentException("not a network namespace name: " + netns);
+      }
     }
 
     public static Settings of(String clientId, String clientSecret, List<String> redirectUris,
         Map<String, String> usersToPasswords) {
-      return new Settings(clientId, clientSecret, redirectUris, usersToPasswords, true, false, Duration.ofSeconds(30));
+      return new Settings(clientId, clientSecret, redirectUris, usersToPasswords, true, false, Duration.ofSeconds(30),
+          null);
     }
 
     public Settings withPkceRequired(boolean required) {
-      return new Settings(clientId, clientSecret, redirectUris, usersToPasswords, required, anyLoopbackPort, startTimeout);
+      return new Settings(clientId, clientSecret, redirectUris, usersToPasswords, required, anyLoopbackPort, startTimeout,
+          netns);
     }
 
     public Settings withAnyLoopbackPort(boolean any) {
-      return new Settings(clientId, clientSecret, redirectUris, usersToPasswords, pkceRequired, any, startTimeout);
+      return new Settings(clientId, clientSecret, redirectUris, usersToPasswords, pkceRequired, any, startTimeout, netns);
     }
 
     public Settings withStartTimeout(Duration timeout) {
-      return new Settings(clientId, clientSecret, redirectUris, usersToPasswords, pkceRequired, anyLoopbackPort, timeout);
+      return new Settings(clientId, clientSecret, redirectUris, usersToPasswords, pkceRequired, anyLoopbackPort, timeout,
+          netns);
+    }
+
+    /** Runs the provider in network namespace {@code name} (null: this process's). */
+    public Settings inNetns(String name) {
+      return new Settings(clientId, clientSecret, redirectUris, usersToPasswords, pkceRequired, anyLoopbackPort,
+          startTimeout, name);
     }
 
     // Never echo the secret back in the record's text form (it lands in test reports).
     @Override
     public String toString() {
       return "Settings[clientId=" + clientId + ", redirectUris=" + redirectUris + ", users="
-          + usersToPasswords.keySet() + ", pkceRequired=" + pkceRequired + ", anyLoopbackPort=" + anyLoopbackPort + "]";
+          + usersToPasswords.keySet() + ", pkceRequired=" + pkceRequired + ", anyLoopbackPort=" + anyLoopbackPort
+          + (netns == null ? "" : ", netns=" + netns) + "]";
     }
   }
 
@@ -116,7 +132,8 @@ public final class OidcProvider implements AutoCloseable {
     Path log = NodeScripts.newLog("oidc-provider");
     Path users = writeUsersFile(settings.usersToPasswords());
     try {
-      List<String> command = new ArrayList<>(List.of(NodeScripts.node().toString(), "provider.mjs",
+      List<String> command = new ArrayList<>(NodeScripts.inNetns(settings.netns()));
+      command.addAll(List.of(NodeScripts.node().toString(), "provider.mjs",
           "--port", "0", "--client-id", settings.clientId(), "--users-file", users.toString(),
           "--pkce", settings.pkceRequired() ? "required" : "optional"));
       settings.redirectUris().forEach(uri -> command.addAll(List.of("--redirect-uri", uri)));
