@@ -32,7 +32,7 @@ public final class NotificationPolicy {
         boolean isUp = after == TrayState.CONNECTED || after == TrayState.WARNING;
         if (after == TrayState.NEEDS_LOGIN && before != TrayState.NEEDS_LOGIN) {
             out.add(new Notice(Notice.Kind.LOGIN_NEEDED, "Trellis: log in",
-                    "Log in to join your network: choose Log in… in the Trellis menu."));
+                    "Log in to join your network: choose Log in… in the Trellis window or tray menu."));
         } else if (isUp && !wasUp && before != null) {
             String where = v.self() != null && v.self().primaryAddress() != null
                     ? "This device is " + v.self().name() + " (" + v.self().primaryAddress() + ")." : "";

@@ -12,7 +12,9 @@ import java.util.List;
 /**
  * Writes what the app shows to a file, as JSON, on every change ({@code --state-file}): for
  * end-to-end tests and automation, which can then read the app's state without scraping pixels.
- * The file is replaced atomically, so a reader never sees half of it.
+ * The file is replaced atomically, so a reader never sees half of it. It is written when the
+ * window's content changes, which JavaFX draws on its next frame, a few milliseconds later: a
+ * test that takes a screenshot after reading it waits for the frame (two equal captures).
  */
 public final class StateFile {
     private static final ObjectMapper JSON = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);

@@ -21,7 +21,7 @@ import java.util.function.Consumer;
 public final class Trays {
     /** The banner's words when no kind of tray works. */
     public static final String NO_TRAY = "no system tray: the desktop shows neither StatusNotifierItem"
-            + " nor XEmbed tray icons; use the window";
+            + " nor XEmbed tray icons";
 
     /** How much longer than its openTimeout a provider is waited for. */
     public static final Duration OPEN_GRACE = Duration.ofSeconds(2);
@@ -59,13 +59,12 @@ public final class Trays {
         List<TrayProvider> candidates = List.copyOf(providers);
         String wanted = options.kind();
         if (Tray.NONE.equals(wanted)) {
-            return new NoTray("the tray is turned off (" + TrayOptions.ENV + "=none); use the window");
+            return new NoTray("the tray is turned off (--tray none or " + TrayOptions.ENV + "=none)");
         }
         if (wanted != null) {
             candidates = candidates.stream().filter(p -> wanted.equals(p.kind())).toList();
             if (candidates.isEmpty()) {
-                return logged(new NoTray("the " + wanted + " tray was asked for, but this build has none;"
-                        + " use the window"));
+                return logged(new NoTray("the " + wanted + " tray was asked for, but this build has none"));
             }
         }
         List<String> attempts = new ArrayList<>();
@@ -82,7 +81,7 @@ public final class Trays {
             reasons.add(a.reason());
         }
         String reason = wanted == null ? NO_TRAY
-                : "the " + wanted + " tray was asked for, but " + String.join("; ", reasons) + "; use the window";
+                : "the " + wanted + " tray was asked for, but " + String.join("; ", reasons) + "";
         return logged(new NoTray(reason, attempts));
     }
 

@@ -100,7 +100,7 @@ public final class MainWindow {
     public void setTrayNotice(String reasonOrNull) {
         requireFxThread();
         trayNotice.setMessage(reasonOrNull == null ? null
-                : "No tray icon (" + reasonOrNull + "): Trellis lives in this window.");
+                : "No tray icon: " + reasonOrNull + ". Trellis lives in this window.");
     }
 
     /** Says that an action failed, until the user dismisses it; null removes it. */

@@ -24,11 +24,11 @@ final class PeerColumns {
         name.setComparator(PeerRow.BY_NAME);
         name.setCellFactory(c -> new NameCell());
 
-        TableColumn<PeerRow, String> user = column("User", "col-user", PeerRow::userProperty, 138);
+        TableColumn<PeerRow, String> user = column("User", "col-user", PeerRow::userProperty, 128);
         user.setComparator(NaturalOrder.INSTANCE);
         user.setCellFactory(c -> textCell(s -> s, null, ""));
 
-        TableColumn<PeerRow, String> os = column("OS", "col-os", PeerRow::osProperty, 66);
+        TableColumn<PeerRow, String> os = column("OS", "col-os", PeerRow::osProperty, 60);
         os.setComparator(NaturalOrder.INSTANCE);
         os.setCellFactory(c -> textCell(s -> s, null, ""));
 
@@ -40,7 +40,7 @@ final class PeerColumns {
         seen.setComparator(PeerRow.BY_SEEN);
         seen.setCellFactory(c -> new SeenCell());
 
-        TableColumn<PeerRow, PeerRow.Path> path = column("Path", "col-path", PeerRow::pathProperty, 190);
+        TableColumn<PeerRow, PeerRow.Path> path = column("Path", "col-path", PeerRow::pathProperty, 214);
         path.setComparator(PeerRow.BY_PATH);
         path.setCellFactory(c -> new PathCell());
 

@@ -127,7 +127,7 @@ class TraysTest {
         assertThat(t.kind()).isEqualTo(Tray.NONE);
         assertThat(t.available()).isFalse();
         assertThat(t.unavailableReason()).isEqualTo(Trays.NO_TRAY).isEqualTo(
-                "no system tray: the desktop shows neither StatusNotifierItem nor XEmbed tray icons; use the window");
+                "no system tray: the desktop shows neither StatusNotifierItem nor XEmbed tray icons");
         assertThat(((NoTray) t).attempts()).containsExactly(
                 "sni: no StatusNotifierWatcher on the session bus",
                 "xembed: failed: java.lang.IllegalStateException: boom",
@@ -174,14 +174,14 @@ class TraysTest {
         Tray t = Trays.open(TrayOptions.defaults().withKind(Tray.XEMBED), IGNORE,
                 List.of(sni, refuses(Tray.XEMBED, "no XEmbed tray on display :0")));
         assertThat(t.unavailableReason())
-                .isEqualTo("the xembed tray was asked for, but no XEmbed tray on display :0; use the window");
+                .isEqualTo("the xembed tray was asked for, but no XEmbed tray on display :0");
         assertThat(sni.calls).isZero();
     }
 
     @Test
     void aKindThisBuildLacksIsNoTray() {
         Tray t = Trays.open(TrayOptions.defaults().withKind(Tray.SNI), IGNORE, List.of(opens(Tray.XEMBED)));
-        assertThat(t.unavailableReason()).isEqualTo("the sni tray was asked for, but this build has none; use the window");
+        assertThat(t.unavailableReason()).isEqualTo("the sni tray was asked for, but this build has none");
     }
 
     @Test
@@ -189,7 +189,7 @@ class TraysTest {
         FakeProvider sni = opens(Tray.SNI);
         Tray t = Trays.open(TrayOptions.fromEnvironment(Map.of("TRELLIS_TRAY", "none")), IGNORE, List.of(sni));
         assertThat(t).isInstanceOf(NoTray.class);
-        assertThat(t.unavailableReason()).isEqualTo("the tray is turned off (TRELLIS_TRAY=none); use the window");
+        assertThat(t.unavailableReason()).isEqualTo("the tray is turned off (--tray none or TRELLIS_TRAY=none)");
         assertThat(sni.calls).isZero();
         t.update(TrayState.CONNECTED, "ignored", List.of());
         t.close();
