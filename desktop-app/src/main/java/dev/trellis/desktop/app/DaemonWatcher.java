@@ -47,7 +47,8 @@ public final class DaemonWatcher implements AutoCloseable {
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition wake = lock.newCondition();
-    private boolean refreshWanted = true;
+    // No fetch of its own at start: subscribing (or failing to) asks for one right away.
+    private boolean refreshWanted;
     private boolean closed;
     private WatchStream stream;
     private Thread busThread;

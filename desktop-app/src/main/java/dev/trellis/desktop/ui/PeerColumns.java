@@ -24,33 +24,33 @@ final class PeerColumns {
         name.setComparator(PeerRow.BY_NAME);
         name.setCellFactory(c -> new NameCell());
 
-        TableColumn<PeerRow, String> user = column("User", "col-user", PeerRow::userProperty, 128);
+        TableColumn<PeerRow, String> user = column("User", "col-user", PeerRow::userProperty, 136);
         user.setComparator(NaturalOrder.INSTANCE);
         user.setCellFactory(c -> textCell(s -> s, null, ""));
 
-        TableColumn<PeerRow, String> os = column("OS", "col-os", PeerRow::osProperty, 60);
+        TableColumn<PeerRow, String> os = column("OS", "col-os", PeerRow::osProperty, 64);
         os.setComparator(NaturalOrder.INSTANCE);
         os.setCellFactory(c -> textCell(s -> s, null, ""));
 
-        TableColumn<PeerRow, List<String>> address = column("Address", "col-address", PeerRow::addressesProperty, 96);
+        TableColumn<PeerRow, List<String>> address = column("Address", "col-address", PeerRow::addressesProperty, 94);
         address.setComparator(Comparator.comparing(l -> l.isEmpty() ? null : l.getFirst(), NaturalOrder.INSTANCE));
         address.setCellFactory(c -> new AddressCell());
 
-        TableColumn<PeerRow, PeerRow.Seen> seen = column("Last seen", "col-seen", PeerRow::seenProperty, 96);
+        TableColumn<PeerRow, PeerRow.Seen> seen = column("Last seen", "col-seen", PeerRow::seenProperty, 94);
         seen.setComparator(PeerRow.BY_SEEN);
         seen.setCellFactory(c -> new SeenCell());
 
-        TableColumn<PeerRow, PeerRow.Path> path = column("Path", "col-path", PeerRow::pathProperty, 214);
+        TableColumn<PeerRow, PeerRow.Path> path = column("Path", "col-path", PeerRow::pathProperty, 198);
         path.setComparator(PeerRow.BY_PATH);
         path.setCellFactory(c -> new PathCell());
 
-        TableColumn<PeerRow, Duration> latency = column("Latency", "col-latency", PeerRow::latencyProperty, 68);
+        TableColumn<PeerRow, Duration> latency = column("Latency", "col-latency", PeerRow::latencyProperty, 70);
         latency.setComparator(Comparator.nullsLast(Comparator.naturalOrder()));
         latency.setCellFactory(c -> textCell(Formats::latency, "number", "—"));
 
-        TableColumn<PeerRow, Long> rx = column("Received", "col-rx", PeerRow::rxProperty, 80);
+        TableColumn<PeerRow, Long> rx = column("Received", "col-rx", PeerRow::rxProperty, 78);
         rx.setCellFactory(c -> textCell(Formats::bytes, "number", ""));
-        TableColumn<PeerRow, Long> tx = column("Sent", "col-tx", PeerRow::txProperty, 76);
+        TableColumn<PeerRow, Long> tx = column("Sent", "col-tx", PeerRow::txProperty, 74);
         tx.setCellFactory(c -> textCell(Formats::bytes, "number", ""));
         latency.getStyleClass().add("numeric");
         rx.getStyleClass().add("numeric");
