@@ -53,15 +53,18 @@ median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : int((a[
 mkdir -p "$tmp/hello"
 "$javac" -d "$tmp/hello" -cp "$lib/*" "$repo/bench/desktop/HelloFx.java"
 floor=()
+floor_rss=()
 for ((r = 1; r <= runs; r++)); do
   "$java" -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto -XX:-UsePerfData -cp "$tmp/hello:$lib/*" HelloFx \
     >"$tmp/hello.out" 2>/dev/null &
   p=$!
   for ((i = 0; i < 400; i++)); do grep -q ready_ms "$tmp/hello.out" && break; sleep 0.025; done
+  sleep 3
+  floor_rss+=("$(awk '/^VmRSS:/ {print int($2 / 1024)}' "/proc/$p/status")")
   kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true
   floor+=("$(sed -n 's/^ready_ms=//p' "$tmp/hello.out")")
 done
-log "bare JavaFX window: ${floor[*]} ms"
+log "bare JavaFX window: ${floor[*]} ms; RSS ${floor_rss[*]} MiB"
 
 # One app start: prints "ready_ms rss_mib heap_mib".
 app_run() {
@@ -99,6 +102,7 @@ done
 
 echo "runs=$runs"
 echo "javafx_floor_ready_ms=$(printf '%s\n' "${floor[@]}" | median)"
+echo "javafx_floor_rss_mib=$(printf '%s\n' "${floor_rss[@]}" | median)"
 for k in plain_ready_ms plain_rss_mib plain_heap_mib appcds_ready_ms appcds_rss_mib appcds_heap_mib; do
   echo "$k=${results[$k]}"
 done
