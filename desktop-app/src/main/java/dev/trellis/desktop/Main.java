@@ -45,6 +45,9 @@ public final class Main {
         DBUS_LOG.setLevel(Level.WARNING);
         TrellisDesktopApp.configure(options);
         Application.launch(TrellisDesktopApp.class);
+        // Quit: JavaFX has stopped and the app has let go of everything. AWT's event thread (the
+        // XEmbed tray's) would keep the JVM up a while longer; there is nothing left to wait for.
+        System.exit(0);
     }
 
     static String version() {
