@@ -1,6 +1,5 @@
 package dev.trellis.desktop.tray.sni;
 
-import dev.trellis.desktop.testing.SessionBus;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.trellis.desktop.model.Action;
@@ -13,6 +12,7 @@ import dev.trellis.desktop.model.TrayMenu;
 import dev.trellis.desktop.model.TrayState;
 import dev.trellis.desktop.testing.Fixtures;
 import dev.trellis.desktop.testing.Fixtures.Scenario;
+import dev.trellis.desktop.testing.SessionBus;
 import dev.trellis.desktop.tray.sni.StatusNotifierItem.Pixmap;
 import java.awt.Point;
 import java.awt.Rectangle;
