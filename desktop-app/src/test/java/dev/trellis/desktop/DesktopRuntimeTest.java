@@ -212,6 +212,29 @@ class DesktopRuntimeTest {
         await("Connected again", () -> "Connected as alice@example.com".equals(text(robot, "#status-line")));
     }
 
+    @Test
+    void preferencesReachTheDaemonTheAutostartEntryAndTheSettings(FxRobot robot) throws Exception {
+        runningWith(Fixtures.running().peer());
+        await("Connected", () -> "Connected as alice@example.com".equals(text(robot, "#status-line")));
+        robot.clickOn("#preferences");
+        await("the preferences", () -> robot.lookup("#accept-dns").tryQuery().isPresent());
+        robot.clickOn("#accept-dns"); // on (the daemon's CorpDNS) → off
+        robot.clickOn("#start-at-login");
+        robot.clickOn("#connect-on-start");
+        robot.clickOn("#ok");
+        var r = daemon.nextAction(WAIT);
+        assertThat(r.method() + " " + r.target()).isEqualTo("PATCH " + LocalApiPaths.PREFS);
+        assertThat(r.bodyText()).contains("\"CorpDNS\":false").doesNotContain("ControlURL\":\"h");
+        assertThat(Files.readString(dir.resolve("autostart/trellis-desktop.desktop"))).contains("Exec=/bin/true\n");
+        assertThat(new AppSettings(dir.resolve("desktop.properties")).connectOnStart()).isTrue();
+        // Log out, from the same dialog, asks first.
+        robot.clickOn("#preferences");
+        await("the preferences again", () -> robot.lookup("#log-out").tryQuery().isPresent());
+        robot.clickOn("#log-out");
+        robot.clickOn("#confirm-log-out");
+        assertThat(daemon.nextAction(WAIT).target()).isEqualTo(LocalApiPaths.LOGOUT);
+    }
+
     /** A tray that records what it was told to show. */
     static final class RecordingTray implements Tray {
         record Update(TrayState state, String tooltip, List<MenuEntry> menu) {}
