@@ -24,7 +24,7 @@ import javafx.stage.Stage;
  * not flicker, scroll or lose its selection.
  */
 public final class MainWindow {
-    static final double WIDTH = 1000;
+    static final double WIDTH = 1100;
     static final double HEIGHT = 640;
     /** Small enough for a laptop's half screen, large enough that the peer list keeps a few rows. */
     static final double MIN_WIDTH = 720;

@@ -24,11 +24,11 @@ final class PeerColumns {
         name.setComparator(PeerRow.BY_NAME);
         name.setCellFactory(c -> new NameCell());
 
-        TableColumn<PeerRow, String> user = column("User", "col-user", PeerRow::userProperty, 136);
+        TableColumn<PeerRow, String> user = column("User", "col-user", PeerRow::userProperty, 140);
         user.setComparator(NaturalOrder.INSTANCE);
         user.setCellFactory(c -> textCell(s -> s, null, ""));
 
-        TableColumn<PeerRow, String> os = column("OS", "col-os", PeerRow::osProperty, 64);
+        TableColumn<PeerRow, String> os = column("OS", "col-os", PeerRow::osProperty, 68);
         os.setComparator(NaturalOrder.INSTANCE);
         os.setCellFactory(c -> textCell(s -> s, null, ""));
 
@@ -40,7 +40,7 @@ final class PeerColumns {
         seen.setComparator(PeerRow.BY_SEEN);
         seen.setCellFactory(c -> new SeenCell());
 
-        TableColumn<PeerRow, PeerRow.Path> path = column("Path", "col-path", PeerRow::pathProperty, 198);
+        TableColumn<PeerRow, PeerRow.Path> path = column("Path", "col-path", PeerRow::pathProperty, 232);
         path.setComparator(PeerRow.BY_PATH);
         path.setCellFactory(c -> new PathCell());
 
