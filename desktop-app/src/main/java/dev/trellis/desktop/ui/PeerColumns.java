@@ -44,18 +44,25 @@ final class PeerColumns {
         path.setComparator(PeerRow.BY_PATH);
         path.setCellFactory(c -> new PathCell());
 
-        TableColumn<PeerRow, Duration> latency = column("Latency", "col-latency", PeerRow::latencyProperty, 70);
+        TableColumn<PeerRow, Duration> latency = column("Latency", "col-latency", PeerRow::latencyProperty, 80);
         latency.setComparator(Comparator.nullsLast(Comparator.naturalOrder()));
         latency.setCellFactory(c -> textCell(Formats::latency, "number", "—"));
 
-        TableColumn<PeerRow, Long> rx = column("Received", "col-rx", PeerRow::rxProperty, 78);
+        TableColumn<PeerRow, Long> rx = column("Received", "col-rx", PeerRow::rxProperty, 88);
         rx.setCellFactory(c -> textCell(Formats::bytes, "number", ""));
-        TableColumn<PeerRow, Long> tx = column("Sent", "col-tx", PeerRow::txProperty, 74);
+        TableColumn<PeerRow, Long> tx = column("Sent", "col-tx", PeerRow::txProperty, 80);
         tx.setCellFactory(c -> textCell(Formats::bytes, "number", ""));
         latency.getStyleClass().add("numeric");
         rx.getStyleClass().add("numeric");
         tx.getStyleClass().add("numeric");
         return List.of(name, user, os, address, seen, path, latency, rx, tx);
+    }
+
+    /** The column's own width, kept in its properties: the table adds spare room to it (see PeerTable). */
+    static final String BASE_WIDTH = "trellis.baseWidth";
+
+    static double baseWidth(TableColumn<?, ?> c) {
+        return c.getProperties().get(BASE_WIDTH) instanceof Double d ? d : c.getPrefWidth();
     }
 
     private static <T> TableColumn<PeerRow, T> column(String title, String id,
@@ -64,6 +71,7 @@ final class PeerColumns {
         c.setId(id);
         c.setCellValueFactory(f -> property.apply(f.getValue()));
         c.setPrefWidth(width);
+        c.getProperties().put(BASE_WIDTH, width);
         c.setMinWidth(Math.round(width * 0.6));
         c.setReorderable(false);
         return c;

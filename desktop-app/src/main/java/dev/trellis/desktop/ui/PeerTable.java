@@ -66,7 +66,7 @@ final class PeerTable extends TableView<PeerRow> {
         sorted.comparatorProperty().bind(comparatorProperty());
         setItems(sorted);
         getSortOrder().add(getColumns().getFirst());
-        setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
+        setColumnResizePolicy(TableView.UNCONSTRAINED_RESIZE_POLICY);
         widthProperty().addListener(o -> fitColumns());
         getSelectionModel().setSelectionMode(SelectionMode.SINGLE);
         getSelectionModel().selectedItemProperty().addListener((o, old, row) -> {
@@ -199,24 +199,32 @@ final class PeerTable extends TableView<PeerRow> {
     }
 
     /**
-     * A wide table spreads its room over the columns; one too narrow for them scrolls sideways
-     * instead of cutting every value short (a constrained table has no horizontal scroll bar).
+     * Every column gets its own width, and the path (the widest values) the room left over; a table too narrow for
+     * them scrolls sideways instead of cutting every value short. Set directly, not through a
+     * constrained resize policy: that one spreads room in proportion to the widths columns
+     * happened to have, which after a hidden list (a login) left the path column too narrow.
      */
     private void fitColumns() {
-        double room = getWidth() - snappedLeftInset() - snappedRightInset() - SCROLL_BAR;
-        double needed = getColumns().stream().mapToDouble(TableColumn::getPrefWidth).sum();
-        if (room >= needed && getColumnResizePolicy() != CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN) {
-            setColumnResizePolicy(CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
-        } else if (room < needed && getColumnResizePolicy() != UNCONSTRAINED_RESIZE_POLICY) {
-            setColumnResizePolicy(UNCONSTRAINED_RESIZE_POLICY);
-            for (TableColumn<PeerRow, ?> c : getColumns()) {
-                // A constrained table set the widths itself; setting the preferred width again
-                // is what gives a column back its own width.
-                double w = c.getPrefWidth();
-                c.setPrefWidth(w + 1);
+        double spare = Math.max(0, room() - needed());
+        for (TableColumn<PeerRow, ?> c : getColumns()) {
+            double w = PeerColumns.baseWidth(c) + ("col-path".equals(c.getId()) ? spare : 0);
+            if (c.getPrefWidth() != w) {
                 c.setPrefWidth(w);
             }
         }
+    }
+
+    /** Whether every column has its own width without scrolling sideways. */
+    boolean fits() {
+        return room() >= needed();
+    }
+
+    private double room() {
+        return getWidth() - snappedLeftInset() - snappedRightInset() - SCROLL_BAR;
+    }
+
+    private double needed() {
+        return getColumns().stream().mapToDouble(PeerColumns::baseWidth).sum();
     }
 
     /** Opens the copy menu of the selected peer under its row (there is no pointer to open it at). */
