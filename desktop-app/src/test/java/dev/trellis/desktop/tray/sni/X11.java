@@ -96,13 +96,15 @@ final class X11 {
     /**
      * A screenshot of part of the screen, taken by ImageMagick's import. Not AWT's Robot: it loads
      * GTK into the test JVM, whose accessibility bridge then autolaunches a D-Bus session bus and
-     * at-spi (no DBUS_SESSION_BUS_ADDRESS here): processes no test started by pid.
+     * at-spi (no DBUS_SESSION_BUS_ADDRESS here): processes no test started by pid. Always 8-bit RGB
+     * (png24): import writes an all-grey area as a greyscale PNG, whose grey ImageIO takes as
+     * linear and brightens (a dark panel's #353535 read back as #7e7e7e).
      */
     static BufferedImage capture(Rectangle r) {
         HostProcess.requireProgram(IMPORT);
         try {
             Process p = new ProcessBuilder(IMPORT, "-window", "root", "-crop",
-                    r.width + "x" + r.height + "+" + r.x + "+" + r.y, "+repage", "png:-")
+                    r.width + "x" + r.height + "+" + r.x + "+" + r.y, "+repage", "png24:-")
                     .redirectError(ProcessBuilder.Redirect.DISCARD).start();
             p.getOutputStream().close();
             byte[] png = p.getInputStream().readAllBytes(); // ends when import exits

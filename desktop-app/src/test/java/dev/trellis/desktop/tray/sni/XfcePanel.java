@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -23,7 +24,8 @@ final class XfcePanel implements AutoCloseable {
 
     private final Path dir;
     private final BusClient bus;
-    private final Map<String, String> env;
+    private final Map<String, String> baseEnv;
+    private Map<String, String> env;
     private final HostProcess xfconfd;
     private HostProcess panel;
     private int starts;
@@ -31,6 +33,7 @@ final class XfcePanel implements AutoCloseable {
     private XfcePanel(Path dir, BusClient bus, Map<String, String> env, HostProcess xfconfd) {
         this.dir = dir;
         this.bus = bus;
+        this.baseEnv = env;
         this.env = env;
         this.xfconfd = xfconfd;
     }
@@ -121,6 +124,17 @@ final class XfcePanel implements AutoCloseable {
         panel.close();
         Await.until("the old watcher to leave the bus", () -> !bus.hasOwner(SniTray.WATCHER));
         startPanel();
+    }
+
+    /**
+     * Restarts the panel with these variables added to its environment (and its plugin wrappers',
+     * which inherit it), e.g. GTK_THEME; an empty map restores the environment it started with.
+     */
+    void restart(Map<String, String> extraEnv) throws IOException {
+        Map<String, String> next = new HashMap<>(baseEnv);
+        next.putAll(extraEnv);
+        env = Map.copyOf(next);
+        restart();
     }
 
     /** The unique bus name of the panel's watcher (its status tray plugin). */
