@@ -11,19 +11,13 @@ import dev.trellis.desktop.testing.SessionBus;
 import java.awt.Point;
 import java.awt.Rectangle;
 import java.awt.image.BufferedImage;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.extension.TestWatcher;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -62,56 +56,16 @@ class SniMenuScreenshotsTest {
     private static BusClient client;
     private static XfcePanel panel;
     private static Theme panelTheme = Theme.LIGHT;
-    private static volatile boolean failed;
-
-    @BeforeAll
-    static void startHost() throws Exception {
-        dir = Files.createTempDirectory("trellis-sni-shots-");
-        bus = SessionBus.start(dir);
-        try {
-            client = new BusClient(bus.address());
-            panel = XfcePanel.start(dir, bus.address(), client);
-        } catch (Exception | AssertionError e) {
-            stopHost();
-            throw e;
-        }
-    }
-
-    @AfterAll
-    static void stopHost() {
-        try {
-            if (panel != null) {
-                panel.close();
-            }
-        } finally {
-            try {
-                if (client != null) {
-                    client.close();
-                }
-            } finally {
-                bus.close();
-                if (!failed) { // kept when a test failed, for the helpers' logs
-                    deleteTree(dir);
-                }
-            }
-        }
-    }
 
     @RegisterExtension
-    static final TestWatcher KEEP_LOGS_ON_FAILURE = new TestWatcher() {
-        @Override
-        public void testFailed(ExtensionContext context, Throwable cause) {
-            failed = true;
-            System.err.println("xfce4-panel test logs are kept in " + dir);
-        }
-    };
+    static final PanelHost HOST = new PanelHost("trellis-sni-shots-");
 
-    private static void deleteTree(Path root) {
-        try (var paths = Files.walk(root)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // a temp dir left behind is no failure
-        }
+    @BeforeAll
+    static void host() {
+        dir = HOST.dir();
+        bus = HOST.bus();
+        client = HOST.client();
+        panel = HOST.panel();
     }
 
     @ParameterizedTest

@@ -17,10 +17,7 @@ import dev.trellis.desktop.tray.sni.StatusNotifierItem.Pixmap;
 import java.awt.Point;
 import java.awt.Rectangle;
 import java.awt.image.BufferedImage;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -28,14 +25,11 @@ import java.util.concurrent.TimeUnit;
 import org.freedesktop.dbus.interfaces.Properties;
 import org.freedesktop.dbus.types.UInt32;
 import org.freedesktop.dbus.types.Variant;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.extension.TestWatcher;
 
 /**
  * The tray against a real StatusNotifierItem host: xfce4-panel's status tray on this test JVM's
@@ -51,57 +45,15 @@ class XfcePanelSniTest {
     private final BlockingQueue<Action> actions = new LinkedBlockingQueue<>();
     private SniTray tray;
 
-    @BeforeAll
-    static void startHost() throws Exception {
-        dir = Files.createTempDirectory("trellis-sni-");
-        bus = SessionBus.start(dir);
-        try {
-            client = new BusClient(bus.address());
-            panel = XfcePanel.start(dir, bus.address(), client);
-        } catch (Exception | AssertionError e) {
-            stopHost();
-            throw e;
-        }
-    }
-
-    @AfterAll
-    static void stopHost() {
-        try {
-            if (panel != null) {
-                panel.close();
-            }
-        } finally {
-            try {
-                if (client != null) {
-                    client.close();
-                }
-            } finally {
-                bus.close();
-                deleteTree(dir); // kept when a test failed, for the helpers' logs
-            }
-        }
-    }
-
-    private static volatile boolean failed;
-
     @RegisterExtension
-    static final TestWatcher KEEP_LOGS_ON_FAILURE = new TestWatcher() {
-        @Override
-        public void testFailed(ExtensionContext context, Throwable cause) {
-            failed = true;
-            System.err.println("xfce4-panel test logs are kept in " + dir);
-        }
-    };
+    static final PanelHost HOST = new PanelHost("trellis-sni-");
 
-    private static void deleteTree(Path root) {
-        if (failed || root == null) {
-            return;
-        }
-        try (var paths = Files.walk(root)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // a temp dir left behind is no failure
-        }
+    @BeforeAll
+    static void host() {
+        dir = HOST.dir();
+        bus = HOST.bus();
+        client = HOST.client();
+        panel = HOST.panel();
     }
 
     @BeforeEach
