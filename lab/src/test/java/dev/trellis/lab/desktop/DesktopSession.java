@@ -164,7 +164,7 @@ final class DesktopSession implements AutoCloseable {
     List<String> command = new ArrayList<>(List.of("env",
         "-u", "WAYLAND_DISPLAY", "-u", "DBUS_SESSION_BUS_ADDRESS", "-u", "XDG_CURRENT_DESKTOP",
         "-u", "TRELLIS_SOCKET", "-u", "TRELLIS_TRAY", "-u", "TRELLIS_CLASSPATH", "-u", "TRELLIS_JAVA_OPTS",
-        "DISPLAY=" + display, "GDK_BACKEND=x11", "NO_AT_BRIDGE=1",
+        "DISPLAY=" + display, "GDK_BACKEND=x11", "NO_AT_BRIDGE=1", "GSETTINGS_BACKEND=memory",
         "XDG_CONFIG_HOME=" + config, "XDG_CACHE_HOME=" + mkdirs(dir.resolve("cache")),
         "XDG_DATA_HOME=" + mkdirs(dir.resolve("data")),
         "TRELLIS_JAVA=" + Path.of(System.getProperty("java.home"), "bin", "java")));
