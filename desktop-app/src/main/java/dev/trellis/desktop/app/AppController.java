@@ -3,6 +3,7 @@ package dev.trellis.desktop.app;
 import dev.trellis.desktop.model.Action;
 import dev.trellis.desktop.model.DaemonSnapshot;
 import dev.trellis.desktop.model.Preferences;
+import dev.trellis.desktop.model.ServerUrls;
 import dev.trellis.desktop.platform.UrlOpener;
 import dev.trellis.protocol.localapi.BackendState;
 import dev.trellis.protocol.localapi.MaskedPrefs;
@@ -12,7 +13,6 @@ import dev.trellis.protocol.localapi.Prefs;
 import dev.trellis.protocol.localapi.client.LocalApi;
 import dev.trellis.protocol.localapi.client.LocalApiException;
 import java.io.IOException;
-import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -145,18 +145,11 @@ public final class AppController implements AutoCloseable {
         }
     }
 
-    /** Throws IllegalArgumentException when {@code url} is not an http(s) URL with a host. */
+    /** Throws IllegalArgumentException, saying why, when {@code url} is not an http(s) URL with a host. */
     public static void checkServerUrl(String url) {
-        String rule = "an http:// or https:// URL with a host is needed, e.g. https://login.example.com";
-        URI u;
-        try {
-            u = new URI(url);
-        } catch (java.net.URISyntaxException e) {
-            throw new IllegalArgumentException("'" + url + "' is not a URL: " + rule, e);
-        }
-        if (!("https".equalsIgnoreCase(u.getScheme()) || "http".equalsIgnoreCase(u.getScheme()))
-                || u.getHost() == null || u.getHost().isEmpty()) {
-            throw new IllegalArgumentException(rule);
+        String problem = ServerUrls.problem(url);
+        if (problem != null) {
+            throw new IllegalArgumentException(problem);
         }
     }
 
