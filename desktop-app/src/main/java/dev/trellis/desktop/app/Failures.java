@@ -19,8 +19,7 @@ public final class Failures {
     /** The snapshot for a failed status request. */
     public static DaemonSnapshot snapshot(LocalApiException e, Instant at) {
         return switch (e) {
-            case DaemonNotRunningException d -> DaemonSnapshot.failed(Reach.UNREACHABLE, withoutAdvice(d.getMessage()),
-                    START_HINT, at);
+            case DaemonNotRunningException d -> DaemonSnapshot.failed(Reach.UNREACHABLE, d.situation(), START_HINT, at);
             case PermissionDeniedException p -> DaemonSnapshot.failed(Reach.DENIED, p.getMessage(), joinHint(p), at);
             case LocalApiTimeoutException t -> DaemonSnapshot.failed(Reach.FAILED, t.getMessage(),
                     "trellisd is running but does not answer: look at its log (journalctl -u trellisd)", at);
@@ -34,17 +33,10 @@ public final class Failures {
     /** One line for a failed action, e.g. in the window's banner or a notification. */
     public static String actionMessage(String what, LocalApiException e) {
         return switch (e) {
-            case DaemonNotRunningException d -> "Could not " + what + ": " + withoutAdvice(d.getMessage()) + ". "
-                    + START_HINT;
+            case DaemonNotRunningException d -> "Could not " + what + ": " + d.situation() + ". " + START_HINT;
             case PermissionDeniedException p -> "Could not " + what + ": " + p.getMessage() + ". " + joinHint(p);
             default -> "Could not " + what + ": " + e.getMessage();
         };
-    }
-
-    /** The client's message without its own "…: start it with …" advice, which the app gives its way. */
-    static String withoutAdvice(String message) {
-        int i = message == null ? -1 : message.indexOf(": start it with");
-        return i > 0 ? message.substring(0, i) : message;
     }
 
     static String joinHint(PermissionDeniedException p) {

@@ -206,7 +206,7 @@ public final class UnixSocketLocalApi implements LocalApi {
         try {
             Files.readAttributes(socket, BasicFileAttributes.class);
         } catch (NoSuchFileException e) {
-            throw new DaemonNotRunningException(notRunning("no socket at " + socket));
+            throw notRunning("no socket at " + socket, null);
         } catch (AccessDeniedException e) {
             throw new PermissionDeniedException("cannot reach " + socket, null);
         } catch (IOException e) {
@@ -223,7 +223,7 @@ public final class UnixSocketLocalApi implements LocalApi {
         return switch (e) {
             case SocketTimeoutException t -> new LocalApiTimeoutException("trellisd did not answer " + path
                     + " within " + seconds(requestTimeout) + ": it may be stuck; check `systemctl status trellisd`");
-            case ConnectException c -> new DaemonNotRunningException(notRunning("nothing listens on " + socket), c);
+            case ConnectException c -> notRunning("nothing listens on " + socket, c);
             case BindException b -> new PermissionDeniedException("cannot open " + socket, writableGroup(socket));
             case ProtocolException p -> new LocalApiIoException("malformed reply to " + path + " ("
                     + p.getMessage() + "): is " + socket + " trellisd's socket?", p);
@@ -238,13 +238,14 @@ public final class UnixSocketLocalApi implements LocalApi {
         }
         // The socket went away between the check and the connect, or with the daemon mid-request.
         if (e instanceof SocketException && Files.notExists(socket)) {
-            return new DaemonNotRunningException(notRunning("no socket at " + socket), e);
+            return notRunning("no socket at " + socket, e);
         }
         return new LocalApiIoException("connection to trellisd lost during " + path + ": " + msg, e);
     }
 
-    static String notRunning(String why) {
-        return "trellisd is not running (" + why + "): start it with `sudo trellisd` or `systemctl start trellisd`";
+    static DaemonNotRunningException notRunning(String why, Throwable cause) {
+        return new DaemonNotRunningException("trellisd is not running (" + why + ")",
+                "start it with `sudo trellisd` or `systemctl start trellisd`", cause);
     }
 
     /** The socket's group if its members may connect (group write), else null. */
