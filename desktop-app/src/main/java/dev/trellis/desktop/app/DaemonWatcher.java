@@ -47,7 +47,8 @@ public final class DaemonWatcher implements AutoCloseable {
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition wake = lock.newCondition();
-    // No fetch of its own at start: subscribing (or failing to) asks for one right away.
+    // No fetch of its own at start: the subscription's first notification (the daemon's current
+    // state, which WATCH_MASK asks for) or the failure to subscribe asks for one right away.
     private boolean refreshWanted;
     private boolean closed;
     private WatchStream stream;
@@ -123,7 +124,6 @@ public final class DaemonWatcher implements AutoCloseable {
             } finally {
                 lock.unlock();
             }
-            refresh(); // (re)subscribed: the daemon may have restarted in between
             try {
                 while (true) {
                     Notify n = s.next(null);
