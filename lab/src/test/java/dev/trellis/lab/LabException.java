@@ -9,4 +9,16 @@ public final class LabException extends RuntimeException {
   public LabException(String message, Throwable cause) {
     super(message, cause);
   }
+
+  /**
+   * For cleanups that go on after a failure: {@code next} when it is the first failure, else
+   * {@code first} with {@code next} added as suppressed, so none is lost.
+   */
+  public static RuntimeException accumulate(RuntimeException first, RuntimeException next) {
+    if (first == null) {
+      return next;
+    }
+    first.addSuppressed(next);
+    return first;
+  }
 }

@@ -116,7 +116,7 @@ public final class Netns implements AutoCloseable {
         try {
           process.close();
         } catch (RuntimeException e) {
-          failure = accumulate(failure, e);
+          failure = LabException.accumulate(failure, e);
         }
       }
     }
@@ -124,26 +124,18 @@ public final class Netns implements AutoCloseable {
     StaleLabCleaner.killProcessesIn(name);
     ExecResult deleted = Shell.run(DELETE_TIMEOUT, List.of("ip", "netns", "delete", name));
     if (!deleted.ok()) {
-      failure = accumulate(failure, new LabException(deleted.describe()));
+      failure = LabException.accumulate(failure, new LabException(deleted.describe()));
     }
     if (etcDir != null) {
       try {
         LabHost.deleteTree(etcDir);
       } catch (IOException e) {
-        failure = accumulate(failure, new LabException("cannot delete " + etcDir + ": " + e.getMessage(), e));
+        failure = LabException.accumulate(failure, new LabException("cannot delete " + etcDir + ": " + e.getMessage(), e));
       }
     }
     if (failure != null) {
       throw failure;
     }
-  }
-
-  private static RuntimeException accumulate(RuntimeException first, RuntimeException next) {
-    if (first == null) {
-      return next;
-    }
-    first.addSuppressed(next);
-    return first;
   }
 
   @Override

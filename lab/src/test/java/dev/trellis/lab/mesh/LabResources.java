@@ -38,7 +38,7 @@ final class LabResources {
         try {
           stack.pop().close();
         } catch (Exception e) {
-          failure = accumulate(failure, e instanceof RuntimeException r ? r : new LabException("cleanup failed", e));
+          failure = LabException.accumulate(failure, e instanceof RuntimeException r ? r : new LabException("cleanup failed", e));
         }
       }
     }
@@ -48,18 +48,10 @@ final class LabResources {
       }
       LabHost.deleteTree(tmp);
     } catch (IOException e) {
-      failure = accumulate(failure, new LabException("cannot delete " + tmp + ": " + e.getMessage(), e));
+      failure = LabException.accumulate(failure, new LabException("cannot delete " + tmp + ": " + e.getMessage(), e));
     }
     if (failure != null) {
       throw failure;
     }
-  }
-
-  private static RuntimeException accumulate(RuntimeException first, RuntimeException next) {
-    if (first == null) {
-      return next;
-    }
-    first.addSuppressed(next);
-    return first;
   }
 }
