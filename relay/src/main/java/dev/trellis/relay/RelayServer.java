@@ -177,17 +177,20 @@ final class RelayServer {
         metrics.accepted.increment();
         ClientConn[] self = new ClientConn[1];
         // A mesh peer gets every presence change and the packets of a whole relay: a deeper queue.
-        FrameSender sender = new FrameSender("trellis-relay-write " + hello.nodeKey().shortString(), out,
+        FrameSender sender = FrameSender.held("trellis-relay-write " + hello.nodeKey().shortString(), out,
                 isMesh ? Math.max(config.queueFrames(), MESH_QUEUE_FRAMES) : config.queueFrames(),
                 isMesh ? Math.max(config.queueBytes(), MESH_QUEUE_BYTES) : config.queueBytes(),
                 budget, config.keepAlive(), e -> self[0].close());
         ClientConn client = new ClientConn(hello.nodeKey(), isMesh, c, sender,
                 new TokenBucket(config.rateBytesPerSecond(), config.burstBytes(), System.nanoTime()));
         self[0] = client;
-        // ServerInfo goes first through the queue, and the client is attached before the client
-        // can read it: once a node holds ServerInfo, packets sent to it are delivered.
+        // ServerInfo goes first through the queue, and the client is attached before the writer
+        // starts, so before the client can read it: once a node holds ServerInfo, packets sent to
+        // it are delivered (they queue behind ServerInfo). Starting the writer first let a node
+        // read ServerInfo and have a packet sent to it dropped as "not attached".
         sender.offer(new ServerInfo(true, config.queueFrames(), config.rateBytesPerSecond(), ""));
         attach(client);
+        sender.start();
         return client;
     }
 

@@ -70,6 +70,21 @@ public final class FrameSender implements AutoCloseable {
     /** As above, with packets also drawing on {@code budgetOrNull} (null: no shared budget). */
     public FrameSender(String name, OutputStream out, int maxFrames, long maxBytes, QueueBudget budgetOrNull,
             Duration keepAlive, Consumer<Throwable> onFailure) {
+        this(name, out, maxFrames, maxBytes, budgetOrNull, keepAlive, onFailure, true);
+    }
+
+    /**
+     * As above, but nothing is written until {@link #start}: what is queued first goes out first,
+     * even when others may queue frames as soon as this sender is reachable (a relay queues
+     * ServerInfo, attaches the node, then starts; a packet for the node waits behind ServerInfo).
+     */
+    public static FrameSender held(String name, OutputStream out, int maxFrames, long maxBytes,
+            QueueBudget budgetOrNull, Duration keepAlive, Consumer<Throwable> onFailure) {
+        return new FrameSender(name, out, maxFrames, maxBytes, budgetOrNull, keepAlive, onFailure, false);
+    }
+
+    private FrameSender(String name, OutputStream out, int maxFrames, long maxBytes, QueueBudget budgetOrNull,
+            Duration keepAlive, Consumer<Throwable> onFailure, boolean startNow) {
         if (maxFrames <= 0 || maxBytes <= 0) {
             throw new IllegalArgumentException("queue bounds must be positive");
         }
@@ -79,7 +94,19 @@ public final class FrameSender implements AutoCloseable {
         this.out = Objects.requireNonNull(out, "out");
         this.keepAlive = Objects.requireNonNull(keepAlive, "keepAlive");
         this.onFailure = Objects.requireNonNull(onFailure, "onFailure");
-        this.writer = Thread.ofVirtual().name(name).start(this::run);
+        this.writer = Thread.ofVirtual().name(name).unstarted(this::run);
+        if (startNow) {
+            start();
+        }
+    }
+
+    /** Starts writing what is queued (a sender made by {@link #held}); does nothing the second time. */
+    public void start() {
+        synchronized (writer) {
+            if (writer.getState() == Thread.State.NEW) {
+                writer.start();
+            }
+        }
     }
 
     /** Queues a frame; false if it was dropped (queue full, budget spent, or closed). */

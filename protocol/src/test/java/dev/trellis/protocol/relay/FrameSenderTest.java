@@ -54,6 +54,27 @@ class FrameSenderTest {
     }
 
     @Test
+    void aHeldSenderWritesNothingUntilStartedThenAllInOrder() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (FrameSender s = FrameSender.held("held", out, 100, 1L << 20, null, Duration.ZERO, e -> { })) {
+            for (int i = 0; i < 3; i++) {
+                assertThat(s.offer(new RelayFrame.SendPacket(DST, packet(i)))).isTrue();
+            }
+            // Not started: there is no writer to flush anything, so the wait can only end unflushed.
+            assertThat(s.awaitFlushed(Duration.ofMillis(100))).isFalse();
+            assertThat(out.size()).isZero();
+            s.start();
+            s.start(); // a second start does nothing
+            assertThat(s.awaitFlushed(Duration.ofSeconds(20))).isTrue();
+        }
+        FrameReader r = new FrameReader(new ByteArrayInputStream(out.toByteArray()));
+        for (int i = 0; i < 3; i++) {
+            assertThat(((RelayFrame.SendPacket) r.read()).payload()).isEqualTo(packet(i));
+        }
+        assertThat(r.read()).isNull();
+    }
+
+    @Test
     void sendersSharingABudgetStayWithinItAndGiveEveryByteBack() throws Exception {
         QueueBudget budget = new QueueBudget(100_000, 0, 0);
         StuckOutput o1 = new StuckOutput();
